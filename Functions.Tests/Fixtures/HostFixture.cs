@@ -1,0 +1,116 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Connectors.Hosting;
+using Connectors.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Connectors.Tests.Fixtures;
+
+/// <summary>
+/// A real Azurite (in memory, free ports) and the real local host on Kestrel (127.0.0.1, free port), for one test
+/// class. Subclasses change settings or services (e.g. switch the queue trigger off to inspect the queue).
+/// </summary>
+public class HostFixture : IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+
+    public Azurite Azurite { get; private set; } = null!;
+    public WebApplication App { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+    public StorageAccount Storage => App.Services.GetRequiredService<StorageAccount>();
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    /// <summary>Whether the queue trigger runs (off: messages stay on the queue for the test to read).</summary>
+    protected virtual bool QueueTrigger => true;
+    protected virtual void Settings(Dictionary<string, string?> settings) { }
+    protected virtual void Services(IServiceCollection services) { }
+
+    public virtual async Task InitializeAsync()
+    {
+        Azurite = await Azurite.StartAsync();
+        await StartHostAsync();
+    }
+
+    public async Task StartHostAsync()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["AdminKey"] = AdminKey,
+            [$"AzureWebJobs.{ConnectorsHost.PostEventFunctionName}.Disabled"] = QueueTrigger ? "false" : "true",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        Settings(settings);
+        App = ConnectorsHost.Build(["--urls", "http://127.0.0.1:0"], settings, useLocalSettings: false, Services);
+        await App.StartAsync();
+        BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public async Task StopHostAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        await StopHostAsync();
+        await Azurite.DisposeAsync();
+    }
+
+    public HttpRequestMessage Admin(HttpMethod method, string path, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("x-functions-key", AdminKey);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        return request;
+    }
+
+    public async Task<JsonElement> AdminJsonAsync(HttpMethod method, string path, object? body = null, int expect = 200)
+    {
+        using var response = await Http.SendAsync(Admin(method, path, body));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == expect, $"{method} {path}: expected {expect}, got {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Creates a connection through the admin API and returns its creation answer (with its secret/token).</summary>
+    public async Task<CreatedConnection> CreateConnectionAsync(string platform, string? name = null, object? extra = null)
+    {
+        var body = new Dictionary<string, object?> { ["platform"] = platform, ["name"] = name ?? $"{platform} test shop" };
+        if (extra is not null)
+            foreach (var p in JsonSerializer.SerializeToElement(extra).EnumerateObject()) body[p.Name] = p.Value;
+        var json = await AdminJsonAsync(HttpMethod.Post, "/api/admin/connections", body, 201);
+        return new CreatedConnection(json.GetProperty("id").GetString()!, platform, json.GetProperty("deliveryUrl").GetString()!,
+            json.TryGetProperty("signingSecret", out var s) ? s.GetString() : null);
+    }
+
+    /// <summary>Polls until the condition holds (the queue trigger works in the background), failing after the timeout.</summary>
+    public static async Task Eventually(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting for: {what}");
+            await Task.Delay(100);
+        }
+    }
+}
+
+public sealed record CreatedConnection(string Id, string Platform, string DeliveryUrl, string? SigningSecret)
+{
+    /// <summary>The URL's path (the fixture's HttpClient has the base address).</summary>
+    public string Path => new Uri(DeliveryUrl).PathAndQuery;
+}
+
+/// <summary>The same host with the queue trigger off, so tests can read what was enqueued.</summary>
+public class IngestOnlyHostFixture : HostFixture
+{
+    protected override bool QueueTrigger => false;
+}

@@ -1,0 +1,78 @@
+using Azure;
+using Azure.Data.Tables;
+using Connectors.Storage;
+
+namespace Connectors.Activity;
+
+/// <summary>Per-connection activity in Table Storage: partition = connection id, row key newest first.</summary>
+public sealed class ActivityLog(StorageAccount storage, TimeProvider clock)
+{
+    /// <summary>Requests that name no known connection are logged here.</summary>
+    public const string Unrouted = "_unrouted";
+
+    readonly TableClient _table = storage.Table(TableNames.Activity);
+
+    public string NewKey() => Keys.NewestFirst(clock.GetUtcNow()) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
+
+    public async Task<ActivityEntry> RecordAsync(ActivityEntry entry, CancellationToken ct)
+    {
+        var e = entry with { Key = string.IsNullOrEmpty(entry.Key) ? NewKey() : entry.Key, At = entry.At == default ? clock.GetUtcNow() : entry.At };
+        await _table.UpsertEntityAsync(ToEntity(e), TableUpdateMode.Replace, ct);
+        return e;
+    }
+
+    /// <summary>Moves an entry to a new status (posted, failed, ...), keeping what it already says.</summary>
+    public async Task UpdateAsync(string connectionId, string key, string status, string? reason, string? vouchers, CancellationToken ct)
+    {
+        var e = new TableEntity(Keys.Escape(connectionId), key) { ["Status"] = status, ["UpdatedAt"] = clock.GetUtcNow() };
+        e["Reason"] = reason;
+        if (vouchers is not null) e["Vouchers"] = vouchers;
+        await _table.UpsertEntityAsync(e, TableUpdateMode.Merge, ct);
+    }
+
+    public async Task<ActivityEntry?> GetAsync(string connectionId, string key, CancellationToken ct)
+    {
+        var r = await _table.GetEntityIfExistsAsync<TableEntity>(Keys.Escape(connectionId), key, cancellationToken: ct);
+        return r.HasValue ? FromEntity(connectionId, r.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<ActivityEntry>> ListAsync(string connectionId, int top, CancellationToken ct)
+    {
+        var list = new List<ActivityEntry>(top);
+        await foreach (var page in _table.QueryAsync<TableEntity>(x => x.PartitionKey == Keys.Escape(connectionId), maxPerPage: Math.Min(top, 1000), cancellationToken: ct).AsPages())
+        {
+            foreach (var e in page.Values) { list.Add(FromEntity(connectionId, e)); if (list.Count == top) return list; }
+        }
+        return list;
+    }
+
+    static TableEntity ToEntity(ActivityEntry a) => new(Keys.Escape(a.ConnectionId), a.Key)
+    {
+        ["At"] = a.At,
+        ["Event"] = Clip(a.Event, 200),
+        ["ExternalId"] = Clip(a.ExternalId, 200),
+        ["HttpStatus"] = a.HttpStatus,
+        ["Status"] = a.Status,
+        ["Reason"] = Clip(a.Reason, 2000),
+        ["EventId"] = a.EventId,
+        ["Vouchers"] = a.Vouchers,
+        ["RawBlob"] = a.RawBlob,
+    };
+
+    static ActivityEntry FromEntity(string connectionId, TableEntity e) => new()
+    {
+        ConnectionId = connectionId,
+        Key = e.RowKey,
+        At = e.GetDateTimeOffset("At") ?? default,
+        Event = e.GetString("Event"),
+        ExternalId = e.GetString("ExternalId"),
+        HttpStatus = e.GetInt32("HttpStatus") ?? 0,
+        Status = e.GetString("Status") ?? "",
+        Reason = e.GetString("Reason"),
+        EventId = e.GetString("EventId"),
+        Vouchers = e.GetString("Vouchers"),
+        RawBlob = e.GetString("RawBlob"),
+    };
+
+    static string? Clip(string? s, int max) => s is null || s.Length <= max ? s : s[..max] + "…";
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Connectors.Admin;
+
+/// <summary>Reads a small JSON object from an admin request, with errors that say what is wrong.</summary>
+public static class AdminBody
+{
+    const int MaxBytes = 64 * 1024;
+
+    public static async Task<(JsonDocument? Doc, IResult? Error)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBytes) return (null, AdminResults.Error(413, $"The body is larger than {MaxBytes} bytes."));
+        if (request.ContentType is { } type && !type.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            return (null, AdminResults.Error(415, "Content-Type must be application/json."));
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int n;
+        while ((n = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + n > MaxBytes) return (null, AdminResults.Error(413, $"The body is larger than {MaxBytes} bytes."));
+            buffer.Write(chunk, 0, n);
+        }
+        if (buffer.Length == 0) return (null, AdminResults.Error(400, "A JSON object body is required."));
+        try
+        {
+            var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) { doc.Dispose(); return (null, AdminResults.Error(400, "The body must be a JSON object.")); }
+            return (doc, null);
+        }
+        catch (JsonException e) { return (null, AdminResults.Error(400, "The body is not valid JSON: " + e.Message)); }
+    }
+
+    /// <summary>An optional string property; a present value of another type is an error naming the field.</summary>
+    public static bool TryString(JsonElement o, string name, out string? value, out string? error, int max = 500)
+    {
+        value = null; error = null;
+        if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return true;
+        if (v.ValueKind != JsonValueKind.String) { error = $"{name} must be a string."; return false; }
+        value = v.GetString()!.Trim();
+        if (value.Length > max) { error = $"{name} must be at most {max} characters."; return false; }
+        if (value.Any(char.IsControl)) { error = $"{name} must not contain control characters."; return false; }
+        return true;
+    }
+}

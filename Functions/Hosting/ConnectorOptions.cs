@@ -1,0 +1,14 @@
+namespace Connectors.Hosting;
+
+/// <summary>Deployment settings of the connector itself (the books have their own, BooksOptions).</summary>
+public sealed class ConnectorOptions
+{
+    /// <summary>Admin routes require this in x-functions-key (or ?code=); unset, they are off.</summary>
+    public string? AdminKey { get; set; }
+    /// <summary>Base of the delivery URLs handed out, e.g. https://connectors.example.com; defaults to the request's own.</summary>
+    public string? PublicBaseUrl { get; set; }
+    /// <summary>How long a rotated token or signing secret keeps working, so in-flight deliveries are not lost.</summary>
+    public TimeSpan RotationGrace { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>bookto: how far a delivery's timestamp may be from now (replay protection).</summary>
+    public TimeSpan SignatureTolerance { get; set; } = TimeSpan.FromMinutes(5);
+}

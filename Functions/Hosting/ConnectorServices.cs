@@ -1,0 +1,38 @@
+using Connectors.Activity;
+using Connectors.Connections;
+using Connectors.Ingest;
+using Connectors.Posting;
+using Connectors.Sources;
+using Connectors.Sources.Custom;
+using Connectors.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Connectors.Hosting;
+
+/// <summary>The services every host registers (the local host and the Azure Functions worker alike).</summary>
+public static class ConnectorServices
+{
+    public static IServiceCollection AddConnectors(this IServiceCollection services, IConfiguration config, HostJson hostJson)
+    {
+        services.AddSingleton(hostJson);
+        services.AddSingleton(hostJson.Queues);
+        services.Configure<ConnectorOptions>(config);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => StorageAccount.FromConfiguration(config, StorageAccount.EncodingFor(hostJson.Queues.MessageEncoding)));
+
+        services.AddSingleton<ConnectionStore>();
+        services.AddSingleton<ActivityLog>();
+        services.AddSingleton<Receipts>();
+        services.AddSingleton<EventQueue>();
+        services.AddSingleton<RawArchive>();
+        services.AddSingleton<Ingestor>();
+        services.AddSingleton<WebhookPipeline>();
+
+        services.AddSingleton<CustomSource>();
+
+        services.AddSingleton<PostEventFunction>();
+        return services;
+    }
+}

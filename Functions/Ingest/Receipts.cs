@@ -1,0 +1,92 @@
+using Azure;
+using Azure.Data.Tables;
+using Connectors.Storage;
+
+namespace Connectors.Ingest;
+
+/// <summary>
+/// The guard that makes "queued once" hold under concurrent and repeated deliveries. One row per
+/// (connection, dedupe key): claimed by the first request, marked enqueued once its message is durable.
+/// A claim left by a request that died is taken over after StaleAfter; a concurrent duplicate waits for the
+/// owner to finish, so it can truthfully answer "already received".
+/// </summary>
+public sealed class Receipts(StorageAccount storage, TimeProvider clock)
+{
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan WaitForOwner = TimeSpan.FromSeconds(3);
+
+    readonly TableClient _table = storage.Table(TableNames.Receipts);
+
+    public enum ClaimResult { Owner, AlreadyEnqueued }
+
+    /// <summary>A claim this request holds; Complete marks it enqueued, Abandon frees it for an immediate retry.</summary>
+    public sealed record Claim(string ConnectionId, string RowKey, ETag ETag);
+
+    public async Task<(ClaimResult Result, Claim? Claim, string? ExistingEventId)> ClaimAsync(string connectionId, string dedupeKey, string eventId, CancellationToken ct)
+    {
+        var pk = Keys.Escape(connectionId);
+        var rk = Keys.Hash(dedupeKey);
+        var entity = new TableEntity(pk, rk) { ["DedupeKey"] = Clip(dedupeKey), ["EventId"] = eventId, ["State"] = "claimed", ["ClaimedAt"] = clock.GetUtcNow() };
+        try
+        {
+            var added = await _table.AddEntityAsync(entity, ct);
+            return (ClaimResult.Owner, new Claim(connectionId, rk, added.Headers.ETag ?? ETag.All), null);
+        }
+        catch (RequestFailedException e) when (e.Status == 409) { }
+
+        var deadline = clock.GetUtcNow() + WaitForOwner;
+        var delay = TimeSpan.FromMilliseconds(25);
+        while (true)
+        {
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: ct);
+            if (!existing.HasValue)
+            {
+                // The owner gave up (abandoned its claim): claim it afresh.
+                try
+                {
+                    var added = await _table.AddEntityAsync(entity, ct);
+                    return (ClaimResult.Owner, new Claim(connectionId, rk, added.Headers.ETag ?? ETag.All), null);
+                }
+                catch (RequestFailedException e) when (e.Status == 409) { continue; }
+            }
+            var row = existing.Value!;
+            if (row.GetString("State") == "enqueued") return (ClaimResult.AlreadyEnqueued, null, row.GetString("EventId"));
+            if (row.GetDateTimeOffset("ClaimedAt") is { } at && clock.GetUtcNow() - at > StaleAfter)
+            {
+                row["ClaimedAt"] = clock.GetUtcNow();
+                try
+                {
+                    var updated = await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, ct);
+                    return (ClaimResult.Owner, new Claim(connectionId, rk, updated.Headers.ETag ?? ETag.All), null);
+                }
+                catch (RequestFailedException e) when (e.Status == 412) { continue; }
+            }
+            if (clock.GetUtcNow() > deadline)
+                throw new StorageUnavailableException("An identical delivery is still being accepted; retry shortly.");
+            await Task.Delay(delay, ct);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 200));
+        }
+    }
+
+    public async Task CompleteAsync(Claim claim, CancellationToken ct) =>
+        await _table.UpsertEntityAsync(new TableEntity(Keys.Escape(claim.ConnectionId), claim.RowKey) { ["State"] = "enqueued", ["EnqueuedAt"] = clock.GetUtcNow() }, TableUpdateMode.Merge, ct);
+
+    /// <summary>Best effort: frees the claim so the sender's retry is not made to wait for it to go stale.</summary>
+    public async Task AbandonAsync(Claim claim)
+    {
+        try { await _table.DeleteEntityAsync(Keys.Escape(claim.ConnectionId), claim.RowKey, claim.ETag); }
+        catch (Exception) { /* the claim goes stale and is taken over instead */ }
+    }
+
+    /// <summary>Delivery ids (X-Shopify-Webhook-Id, X-WC-Webhook-Delivery-ID, ...) seen before, on top of business keys.</summary>
+    public async Task<bool> DeliverySeenAsync(string connectionId, string deliveryKey, CancellationToken ct) =>
+        (await _table.GetEntityIfExistsAsync<TableEntity>(Keys.Escape(connectionId), Keys.Hash("delivery|" + deliveryKey), ["State"], ct)).HasValue;
+
+    public Task MarkDeliveryAsync(string connectionId, string deliveryKey, CancellationToken ct) =>
+        _table.UpsertEntityAsync(new TableEntity(Keys.Escape(connectionId), Keys.Hash("delivery|" + deliveryKey)) { ["State"] = "delivery", ["DedupeKey"] = Clip("delivery|" + deliveryKey) }, TableUpdateMode.Replace, ct);
+
+    static string Clip(string s) => s.Length <= 1000 ? s : s[..1000];
+}
+
+/// <summary>Storage could not be reached or could not finish the write: the delivery is not accepted and should be retried (503).</summary>
+public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

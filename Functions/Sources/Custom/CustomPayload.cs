@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.Json;
+using Connectors.Ingest;
+
+namespace Connectors.Sources.Custom;
+
+/// <summary>
+/// The Custom contract's bodies, read field by field so every error names the field:
+/// order.created/updated {external_id, customer_name, order_date, buyer_state_code?, lines:[{sku, description, quantity, rate, tax_rate}]};
+/// order.refunded {external_id, refund_id, refund_date, lines:[{sku, description?, quantity, rate}]}.
+/// Numbers may be JSON numbers or numeric strings; they are read as decimals, never doubles.
+/// </summary>
+public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly Date, string? CustomerName, string? BuyerStateCode, IReadOnlyList<CanonicalLine> Lines)
+{
+    public const int MaxLines = 1000;
+    const decimal MaxAmount = 1_000_000_000_000m;
+
+    public static string? PeekExternalId(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("external_id", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public static CustomPayload? Read(JsonElement root, EventKind kind, out string? error)
+    {
+        error = null;
+        if (root.ValueKind != JsonValueKind.Object) { error = "The body must be a JSON object."; return null; }
+        var refund = kind == EventKind.Refund;
+        try
+        {
+            var externalId = Id(root, "external_id");
+            var refundId = refund ? Id(root, "refund_id") : null;
+            var date = ReadDate(root, refund ? "refund_date" : "order_date");
+            var customer = refund ? null : OptionalText(root, "customer_name", 200);
+            if (kind == EventKind.Sale && string.IsNullOrWhiteSpace(customer)) throw new FieldException("customer_name is required.");
+            string? state = null;
+            if (!refund && root.TryGetProperty("buyer_state_code", out var s) && s.ValueKind != JsonValueKind.Null)
+            {
+                state = s.ValueKind switch
+                {
+                    JsonValueKind.String => s.GetString(),
+                    JsonValueKind.Number when s.TryGetInt32(out var n) && n is >= 1 and <= 99 => n.ToString("D2", CultureInfo.InvariantCulture),
+                    _ => throw new FieldException("buyer_state_code must be a two-digit GST state code such as \"29\"."),
+                };
+                if (state is not { Length: 2 } || !char.IsAsciiDigit(state[0]) || !char.IsAsciiDigit(state[1]) || state == "00")
+                    throw new FieldException("buyer_state_code must be a two-digit GST state code such as \"29\".");
+            }
+            if (!root.TryGetProperty("lines", out var lines) || lines.ValueKind != JsonValueKind.Array)
+                throw new FieldException("lines is required and must be an array.");
+            var count = lines.GetArrayLength();
+            if (count == 0) throw new FieldException("lines must hold at least one line.");
+            if (count > MaxLines) throw new FieldException($"lines may hold at most {MaxLines} lines.");
+            var result = new List<CanonicalLine>(count);
+            var i = 0;
+            foreach (var line in lines.EnumerateArray())
+            {
+                var at = $"lines[{i++}]";
+                if (line.ValueKind != JsonValueKind.Object) throw new FieldException($"{at} must be an object.");
+                var sku = Text(line, "sku", at, 100);
+                var description = refund ? OptionalText(line, "description", 500) : Text(line, "description", at, 500);
+                var quantity = Number(line, "quantity", at);
+                if (quantity <= 0) throw new FieldException($"{at}.quantity must be greater than 0.");
+                var rate = Number(line, "rate", at);
+                if (rate < 0) throw new FieldException($"{at}.rate must not be negative.");
+                var taxRate = 0m;
+                if (!refund)
+                {
+                    taxRate = Number(line, "tax_rate", at);
+                    if (taxRate is < 0 or > 100) throw new FieldException($"{at}.tax_rate must be between 0 and 100.");
+                }
+                result.Add(new CanonicalLine { Sku = sku, Description = description, Quantity = quantity, Rate = rate, TaxRate = taxRate });
+            }
+            return new CustomPayload(externalId, refundId, date, customer, state, result);
+        }
+        catch (FieldException e)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
+
+    static string Id(JsonElement o, string name)
+    {
+        if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) throw new FieldException($"{name} is required.");
+        var s = v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString()!.Trim(),
+            JsonValueKind.Number when v.TryGetInt64(out var n) => n.ToString(CultureInfo.InvariantCulture),
+            _ => throw new FieldException($"{name} must be a string."),
+        };
+        if (s.Length == 0) throw new FieldException($"{name} must not be empty.");
+        if (s.Length > 100) throw new FieldException($"{name} must be at most 100 characters.");
+        if (s.Any(char.IsControl)) throw new FieldException($"{name} must not contain control characters.");
+        return s;
+    }
+
+    static string Text(JsonElement o, string name, string at, int max)
+    {
+        if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) throw new FieldException($"{at}.{name} is required.");
+        if (v.ValueKind != JsonValueKind.String) throw new FieldException($"{at}.{name} must be a string.");
+        var s = v.GetString()!.Trim();
+        if (s.Length == 0) throw new FieldException($"{at}.{name} must not be empty.");
+        if (s.Length > max) throw new FieldException($"{at}.{name} must be at most {max} characters.");
+        return s;
+    }
+
+    static string? OptionalText(JsonElement o, string name, int max)
+    {
+        if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.String) throw new FieldException($"{name} must be a string.");
+        var s = v.GetString()!.Trim();
+        if (s.Length > max) throw new FieldException($"{name} must be at most {max} characters.");
+        return s.Length == 0 ? null : s;
+    }
+
+    static decimal Number(JsonElement o, string name, string at)
+    {
+        if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) throw new FieldException($"{at}.{name} is required.");
+        decimal d;
+        var ok = v.ValueKind switch
+        {
+            JsonValueKind.Number => v.TryGetDecimal(out d),
+            // Coercion the seed allows: "100.50" is read as 100.50; "NaN", "Infinity" and exponents are not numbers here.
+            JsonValueKind.String => decimal.TryParse(v.GetString(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out d),
+            _ => (d = 0) == 1,
+        };
+        if (!ok) throw new FieldException($"{at}.{name} must be a number.");
+        if (Math.Abs(d) > MaxAmount) throw new FieldException($"{at}.{name} is too large.");
+        if (d.Scale > 6 && decimal.Round(d, 6) != d) throw new FieldException($"{at}.{name} has more than 6 decimal places.");
+        return d;
+    }
+
+    static DateOnly ReadDate(JsonElement o, string name)
+    {
+        if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) throw new FieldException($"{name} is required.");
+        if (v.ValueKind != JsonValueKind.String) throw new FieldException($"{name} must be a date string YYYY-MM-DD.");
+        var s = v.GetString()!;
+        if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        // Full timestamps are accepted; the date is the one written in them (the shop's own calendar).
+        if (s.Length > 10 && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt) && DateOnly.TryParseExact(s[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out d)) return d;
+        throw new FieldException($"{name} must be a valid date YYYY-MM-DD, not '{(s.Length > 40 ? s[..40] : s)}'.");
+    }
+
+    sealed class FieldException(string message) : Exception(message);
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Connectors.Connections;
+using Connectors.Ingest;
+using Microsoft.AspNetCore.Http;
+
+namespace Connectors.Sources.Custom;
+
+/// <summary>
+/// A custom-coded site POSTs signed order.created / order.updated / order.refunded events to /api/custom/{connectionId}
+/// (the Booksmor contract, seed 000). Signature: X-Connectors-Signature = hex HMAC-SHA256(signing secret, raw body).
+/// </summary>
+public sealed class CustomSource : IWebhookSource
+{
+    public const string EventHeader = "X-Connectors-Event";
+    public const string SignatureHeader = "X-Connectors-Signature";
+    public const string TestPrefix = "TEST-";
+
+    public string Platform => Connections.Platform.Custom;
+    public AnswerStyle Answers => AnswerStyle.Strict;
+
+    public async Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
+        request.RouteValues["connectionId"] is string id && await connections.GetLiveAsync(id, ct) is { Platform: Connections.Platform.Custom } c ? c : null;
+
+    public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now)
+    {
+        if (headers[SignatureHeader] is not { Count: 1 } values) return false;
+        var ok = false;
+        // Check every live secret (current, and the previous one during a rotation's grace) without stopping early.
+        foreach (var secret in connection.SigningSecretsAt(now))
+            ok |= Secrets.VerifyHexHmac(secret, body, values[0]);
+        return ok;
+    }
+
+    public SourceMapping Map(Connection connection, IHeaderDictionary headers, ReadOnlyMemory<byte> body, DateTimeOffset receivedAt)
+    {
+        var header = headers[EventHeader];
+        if (header.Count == 0 || string.IsNullOrWhiteSpace(header[0]))
+            return new SourceMapping.Invalid("(none)", $"The {EventHeader} header is required: order.created, order.updated or order.refunded.");
+        if (header.Count > 1)
+            return new SourceMapping.Invalid("(several)", $"The {EventHeader} header must appear once.");
+        var eventName = header[0]!.Trim();
+        var kind = eventName switch
+        {
+            "order.created" => EventKind.Sale,
+            "order.updated" => EventKind.Update,
+            "order.refunded" => EventKind.Refund,
+            _ => (EventKind?)null,
+        };
+        if (kind is null)
+            return new SourceMapping.Invalid(Clip(eventName), $"Unknown event '{Clip(eventName)}' in {EventHeader}: expected order.created, order.updated or order.refunded.");
+
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 }); }
+        catch (JsonException e) { return new SourceMapping.Invalid(eventName, "The body is not valid JSON: " + e.Message); }
+        using (doc)
+        {
+            var payload = CustomPayload.Read(doc.RootElement, kind.Value, out var error);
+            if (payload is null) return new SourceMapping.Invalid(eventName, error!, CustomPayload.PeekExternalId(doc.RootElement));
+            var dedupeKey = kind switch
+            {
+                EventKind.Sale => $"sale|{payload.ExternalId}",
+                EventKind.Refund => $"refund|{payload.RefundId}",
+                // An edit is a duplicate only when it is byte-identical: a new snapshot of the same order is a new event.
+                _ => $"update|{payload.ExternalId}|{Storage.Keys.Hash(body.Span)}",
+            };
+            var e = new CanonicalEvent
+            {
+                Kind = kind.Value,
+                ExternalId = payload.ExternalId,
+                RefundId = payload.RefundId,
+                Date = payload.Date,
+                Customer = payload.CustomerName is { } name ? new Customer { Name = name } : null,
+                PlaceOfSupply = payload.BuyerStateCode,
+                IsTest = payload.ExternalId.StartsWith(TestPrefix, StringComparison.OrdinalIgnoreCase),
+                Lines = payload.Lines,
+            };
+            return new SourceMapping.Events(eventName, [new EventDraft(e, dedupeKey)]);
+        }
+    }
+
+    static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace Connectors.Sources;
+
+/// <summary>The JSON body of every answer on a source route.</summary>
+public sealed record DeliveryAnswer(string Status)
+{
+    public string? EventId { get; init; }
+    public IReadOnlyList<string>? EventIds { get; init; }
+    public string? Error { get; init; }
+}
+
+/// <summary>Status words a source route answers with.</summary>
+public static class AnswerStatus
+{
+    public const string Accepted = "accepted";
+    public const string Duplicate = "duplicate";
+    public const string Ignored = "ignored";
+    public const string Recorded = "recorded";
+    public const string Unprocessable = "unprocessable";
+    public const string Ok = "ok";
+    public const string Invalid = "invalid";
+    public const string Unauthorized = "unauthorized";
+    public const string NotFound = "not_found";
+    public const string TooLarge = "too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string Unavailable = "unavailable";
+}
+
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(DeliveryAnswer))]
+public sealed partial class SourceJson : JsonSerializerContext;

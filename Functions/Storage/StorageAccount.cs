@@ -1,0 +1,91 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+
+namespace Connectors.Storage;
+
+/// <summary>
+/// The one storage account the connector uses, from AzureWebJobsStorage: a connection string (Azurite's
+/// "UseDevelopmentStorage=true" included) or, in Azure, AzureWebJobsStorage__accountName with a managed identity.
+/// The SDK clients are created once and shared.
+/// </summary>
+public sealed class StorageAccount
+{
+    public const string DevelopmentStorage = "UseDevelopmentStorage=true";
+
+    public TableServiceClient Tables { get; }
+    public QueueServiceClient Queues { get; }
+    public BlobServiceClient Blobs { get; }
+
+    StorageAccount(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs) => (Tables, Queues, Blobs) = (tables, queues, blobs);
+
+    public static StorageAccount FromConfiguration(IConfiguration config, QueueMessageEncoding encoding = QueueMessageEncoding.Base64)
+    {
+        var connectionString = config["AzureWebJobsStorage"];
+        if (!string.IsNullOrWhiteSpace(connectionString)) return FromConnectionString(connectionString, encoding);
+        var accountName = config["AzureWebJobsStorage:accountName"];
+        if (string.IsNullOrWhiteSpace(accountName))
+            throw new InvalidOperationException("Storage is not configured: set AzureWebJobsStorage (a connection string, or UseDevelopmentStorage=true for Azurite) or AzureWebJobsStorage__accountName (managed identity).");
+        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = config["AzureWebJobsStorage:clientId"] });
+        return new StorageAccount(
+            new TableServiceClient(new Uri(config["AzureWebJobsStorage:tableServiceUri"] ?? $"https://{accountName}.table.core.windows.net"), credential),
+            new QueueServiceClient(new Uri(config["AzureWebJobsStorage:queueServiceUri"] ?? $"https://{accountName}.queue.core.windows.net"), credential, QueueOptions(encoding)),
+            new BlobServiceClient(new Uri(config["AzureWebJobsStorage:blobServiceUri"] ?? $"https://{accountName}.blob.core.windows.net"), credential));
+    }
+
+    public static StorageAccount FromConnectionString(string connectionString, QueueMessageEncoding encoding = QueueMessageEncoding.Base64) => new(
+        new TableServiceClient(connectionString),
+        new QueueServiceClient(connectionString, QueueOptions(encoding)),
+        new BlobServiceClient(connectionString));
+
+    /// <summary>
+    /// The Functions queue trigger expects base64 messages unless host.json says messageEncoding "none"; the SDK sends
+    /// raw text unless told. Every producer and consumer gets its queue client from here, so they always agree.
+    /// </summary>
+    public static QueueClientOptions QueueOptions(QueueMessageEncoding encoding) => new() { MessageEncoding = encoding };
+
+    public static QueueMessageEncoding EncodingFor(string hostJsonMessageEncoding) =>
+        hostJsonMessageEncoding.Equals("none", StringComparison.OrdinalIgnoreCase) ? QueueMessageEncoding.None : QueueMessageEncoding.Base64;
+
+    public TableClient Table(string name) => Tables.GetTableClient(name);
+    public QueueClient Queue(string name) => Queues.GetQueueClient(name);
+    public BlobContainerClient Container(string name) => Blobs.GetBlobContainerClient(name);
+
+    /// <summary>Creates every table, queue and container the connector uses; safe to call on every start.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken ct = default)
+    {
+        await Task.WhenAll(
+            Task.WhenAll(TableNames.All.Select(t => Tables.CreateTableIfNotExistsAsync(t, ct))),
+            Task.WhenAll(new[] { Hosting.QueueNames.Events, Hosting.QueueNames.EventsPoison }.Select(q => Queue(q).CreateIfNotExistsAsync(cancellationToken: ct))),
+            Task.WhenAll(ContainerNames.All.Select(c => Container(c).CreateIfNotExistsAsync(cancellationToken: ct))));
+    }
+}
+
+public static class TableNames
+{
+    public const string Connections = "Connections";
+    /// <summary>Lookup keys to connections: hashed URL tokens, store codes.</summary>
+    public const string ConnectionKeys = "ConnectionKeys";
+    /// <summary>One row per accepted business event (dedupe keys), the guard against queuing twice.</summary>
+    public const string Receipts = "Receipts";
+    public const string Activity = "Activity";
+    public const string Vouchers = "Vouchers";
+    public const string Orders = "Orders";
+    public const string Items = "Items";
+    public const string SkuMaps = "SkuMaps";
+    public const string Customers = "Customers";
+
+    public static readonly IReadOnlyList<string> All = [Connections, ConnectionKeys, Receipts, Activity, Vouchers, Orders, Items, SkuMaps, Customers];
+}
+
+public static class ContainerNames
+{
+    /// <summary>Every raw body received, as it arrived.</summary>
+    public const string Raw = "raw-deliveries";
+    /// <summary>Canonical events too large for a queue message (claim check).</summary>
+    public const string Claims = "event-claims";
+
+    public static readonly IReadOnlyList<string> All = [Raw, Claims];
+}
