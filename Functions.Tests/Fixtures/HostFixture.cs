@@ -28,6 +28,8 @@ public class HostFixture : IAsyncLifetime
     protected virtual bool QueueTrigger => true;
     protected virtual void Settings(Dictionary<string, string?> settings) { }
     protected virtual void Services(IServiceCollection services) { }
+    /// <summary>host.json as the host would read it; override to shorten queue timings.</summary>
+    protected virtual HostJson HostJson => HostJson.Load(HostJson.Locate());
 
     public virtual async Task InitializeAsync()
     {
@@ -45,7 +47,7 @@ public class HostFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         };
         Settings(settings);
-        App = ConnectorsHost.Build(["--urls", "http://127.0.0.1:0"], settings, useLocalSettings: false, Services);
+        App = ConnectorsHost.Build(["--urls", "http://127.0.0.1:0"], settings, useLocalSettings: false, Services, HostJson);
         await App.StartAsync();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(60) };

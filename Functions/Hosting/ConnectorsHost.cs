@@ -22,8 +22,9 @@ public static partial class ConnectorsHost
     public const string PostEventFunctionName = "PostEvent";
 
     /// <param name="settings">Settings that win over every other source (tests use them).</param>
+    /// <param name="hostJson">host.json as read from disk unless given (tests shorten the queue timings).</param>
     /// <param name="useLocalSettings">Read Functions/local.settings.json (off in tests, so a developer's file cannot leak in).</param>
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null, bool useLocalSettings = true, Action<IServiceCollection>? services = null)
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null, bool useLocalSettings = true, Action<IServiceCollection>? services = null, HostJson? hostJson = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (useLocalSettings && LocalSettings.Locate() is { } localSettings)
@@ -34,7 +35,7 @@ public static partial class ConnectorsHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 
-        var hostJson = HostJson.Load(HostJson.Locate());
+        hostJson ??= HostJson.Load(HostJson.Locate());
         builder.Services.AddConnectors(builder.Configuration, hostJson);
         builder.Services.AddHostedService<DevelopmentStorage>();
         // The Functions convention for switching one function off: AzureWebJobs.<Function>.Disabled = true.

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Connectors.Ingest;
+using Connectors.Tests.Fixtures;
+
+namespace Connectors.Tests.Sources.Custom;
+
+/// <summary>The Custom source's response codes, over real HTTP into the real host and a real Azurite queue.</summary>
+public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixture<IngestOnlyHostFixture>
+{
+    async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpRequestMessage request)
+    {
+        using var response = await host.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    async Task<List<CanonicalEvent>> QueuedForAsync(string connectionId)
+    {
+        var queue = host.Service<EventQueue>();
+        var events = new List<CanonicalEvent>();
+        foreach (var m in (await queue.Queue.PeekMessagesAsync(32)).Value)
+        {
+            var e = await queue.OpenAsync(m.Body, default);
+            if (e.ConnectionId == connectionId) events.Add(e);
+        }
+        return events;
+    }
+
+    [Fact]
+    public async Task A_signed_order_is_accepted_and_queued_as_a_canonical_sale()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        Assert.StartsWith("whsec_", c.SigningSecret);
+        var (status, body) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created",
+            CustomOrders.Created("ORD-1", "29", ("WIDGET-1", 2m, 100.50m, 18m), ("GADGET", 1.5m, 10m, 5m))));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("accepted", body.GetProperty("status").GetString());
+        var queued = Assert.Single(await QueuedForAsync(c.Id));
+        Assert.Equal(body.GetProperty("eventId").GetString(), queued.EventId);
+        Assert.Equal(EventKind.Sale, queued.Kind);
+        Assert.Equal("ORD-1", queued.ExternalId);
+        Assert.Equal("29", queued.PlaceOfSupply);
+        Assert.Equal("Asha Rao", queued.Customer!.Name);
+        Assert.Equal(new DateOnly(2026, 5, 25), queued.Date);
+        Assert.Equal(100.50m, queued.Lines[0].Rate);
+        Assert.Equal(1.5m, queued.Lines[1].Quantity);
+        Assert.False(queued.IsTest);
+        Assert.NotEmpty(queued.RawBlob);
+    }
+
+    [Fact]
+    public async Task Messages_are_base64_as_the_Functions_queue_trigger_reads_them_by_default()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var (status, _) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("B64-1")));
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        // Read the raw message text with no decoding: it must be base64 of the JSON envelope.
+        var raw = new QueueClient(host.Azurite.ConnectionString, Hosting.QueueNames.Events, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var texts = (await raw.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString()).ToList();
+        var decoded = texts.Select(t => Encoding.UTF8.GetString(Convert.FromBase64String(t))).ToList();
+        Assert.Contains(decoded, d => d.Contains("\"externalId\":\"B64-1\""));
+    }
+
+    [Fact]
+    public async Task The_signature_may_carry_a_sha256_prefix_and_must_match_the_raw_body()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var json = CustomOrders.Created("SIG-1");
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var prefixed = SignedRequests.Json(c.Path, bytes, ("X-Connectors-Event", "order.created"), ("X-Connectors-Signature", "sha256=" + SignedRequests.HexHmac(c.SigningSecret!, bytes)));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(prefixed)).Status);
+
+        var changed = Encoding.UTF8.GetBytes(CustomOrders.Created("SIG-2"));
+        var wrongBody = SignedRequests.Json(c.Path, changed, ("X-Connectors-Event", "order.created"), ("X-Connectors-Signature", SignedRequests.HexHmac(c.SigningSecret!, bytes)));
+        var (status, body) = await SendAsync(wrongBody);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("unauthorized", body.GetProperty("status").GetString());
+
+        var wrongSecret = SignedRequests.Custom(c.Path, "whsec_wrong", "order.created", CustomOrders.Created("SIG-3"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(wrongSecret)).Status);
+        var unsigned = SignedRequests.Json(c.Path, CustomOrders.Created("SIG-4"), ("X-Connectors-Event", "order.created"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(unsigned)).Status);
+        Assert.Empty((await QueuedForAsync(c.Id)).Where(e => e.ExternalId != "SIG-1"));
+    }
+
+    [Theory]
+    [InlineData("{not json", "not valid JSON")]
+    [InlineData("[]", "JSON object")]
+    [InlineData("""{"customer_name":"A","order_date":"2026-05-25","lines":[{"sku":"A","description":"A","quantity":1,"rate":1,"tax_rate":18}]}""", "external_id is required")]
+    [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-02-30","lines":[{"sku":"A","description":"A","quantity":1,"rate":1,"tax_rate":18}]}""", "order_date must be a valid date")]
+    [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-05-25","lines":[{"sku":"A","description":"A","quantity":0,"rate":1,"tax_rate":18}]}""", "lines[0].quantity must be greater than 0")]
+    [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-05-25","lines":[{"sku":"A","description":"A","quantity":1,"rate":-1,"tax_rate":18}]}""", "lines[0].rate must not be negative")]
+    [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-05-25","lines":[{"sku":"A","description":"A","quantity":1,"rate":1,"tax_rate":101}]}""", "lines[0].tax_rate must be between 0 and 100")]
+    [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-05-25","buyer_state_code":"2","lines":[{"sku":"A","description":"A","quantity":1,"rate":1,"tax_rate":18}]}""", "buyer_state_code must be a two-digit")]
+    [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-05-25","lines":[{"sku":"A","description":"A","quantity":"NaN","rate":1,"tax_rate":18}]}""", "lines[0].quantity must be a number")]
+    [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-05-25","lines":[]}""", "at least one line")]
+    [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-05-25","lines":[{"description":"A","quantity":1,"rate":1,"tax_rate":18}]}""", "lines[0].sku is required")]
+    public async Task A_bad_payload_is_400_with_an_error_naming_the_problem(string json, string error)
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var (status, body) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", json));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(error, body.GetProperty("error").GetString());
+        Assert.Empty(await QueuedForAsync(c.Id));
+    }
+
+    [Fact]
+    public async Task A_missing_or_unknown_event_header_is_400()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var (status, body) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.shipped", CustomOrders.Created("EV-1")));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("order.shipped", body.GetProperty("error").GetString());
+        var bytes = Encoding.UTF8.GetBytes(CustomOrders.Created("EV-2"));
+        (status, body) = await SendAsync(SignedRequests.Json(c.Path, bytes, ("X-Connectors-Signature", SignedRequests.HexHmac(c.SigningSecret!, bytes))));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("X-Connectors-Event", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_and_revoked_connections_are_404()
+    {
+        var (status, body) = await SendAsync(SignedRequests.Custom("/api/custom/0000000000000000", "whsec_x", "order.created", CustomOrders.Created("NF-1")));
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("not_found", body.GetProperty("status").GetString());
+
+        var c = await host.CreateConnectionAsync("custom");
+        await host.AdminJsonAsync(HttpMethod.Delete, $"/api/admin/connections/{c.Id}", expect: 204);
+        (status, _) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("NF-2")));
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Fact]
+    public async Task Duplicates_are_409_and_queued_once()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var created = CustomOrders.Created("DUP-1");
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", created))).Status);
+        // Same order id, different body: still the same order.
+        var (status, body) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("DUP-1", "07")));
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal("duplicate", body.GetProperty("status").GetString());
+
+        var refund = CustomOrders.Refunded("DUP-1", "R-1", ("WIDGET-1", 1m, 100m));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.refunded", refund))).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.refunded", refund))).Status);
+
+        // An edit is a duplicate only when byte-identical.
+        var edit1 = CustomOrders.Created("DUP-1", "29", ("WIDGET-1", 3m, 100m, 18m));
+        var edit2 = CustomOrders.Created("DUP-1", "29", ("WIDGET-1", 4m, 100m, 18m));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.updated", edit1))).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.updated", edit1))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.updated", edit2))).Status);
+
+        var kinds = (await QueuedForAsync(c.Id)).Select(e => e.Kind).OrderBy(k => k).ToList();
+        Assert.Equal([EventKind.Sale, EventKind.Update, EventKind.Update, EventKind.Refund], kinds);
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_copies_of_one_delivery_queue_exactly_one_event()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var json = CustomOrders.Created("CONC-1");
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", json))));
+        Assert.Single(results, r => r.Status == HttpStatusCode.OK);
+        Assert.Equal(19, results.Count(r => r.Status == HttpStatusCode.Conflict));
+        Assert.Single(await QueuedForAsync(c.Id));
+    }
+
+    [Fact]
+    public async Task Bodies_over_one_MiB_are_413_and_non_json_is_415()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var big = "{\"external_id\":\"BIG\",\"pad\":\"" + new string('x', 1024 * 1024) + "\"}";
+        var (status, body) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", big));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("too_large", body.GetProperty("status").GetString());
+
+        var json = CustomOrders.Created("CT-1");
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var request = SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", json);
+        request.Content!.Headers.ContentType = new("text/plain");
+        (status, body) = await SendAsync(request);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.Contains("application/json", body.GetProperty("error").GetString());
+        Assert.Empty(await QueuedForAsync(c.Id));
+    }
+
+    [Fact]
+    public async Task An_order_too_large_for_a_queue_message_goes_through_a_claim_check()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var lines = Enumerable.Range(0, 900).Select(i => ($"SKU-{i:D4}-{new string('L', 40)}", 1m, 10m, 18m)).ToArray();
+        var json = CustomOrders.Created("LARGE-1", "29", lines);
+        var (status, _) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", json));
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var queue = host.Service<EventQueue>();
+        var messages = (await queue.Queue.PeekMessagesAsync(32)).Value;
+        var claimed = messages.Select(m => JsonSerializer.Deserialize(m.Body.ToMemory().Span, IngestJson.Default.QueueEnvelope)!).Where(e => e.Claim is not null).ToList();
+        Assert.NotEmpty(claimed);
+        var e = (await QueuedForAsync(c.Id)).Single();
+        Assert.Equal(900, e.Lines.Count);
+        Assert.Equal("SKU-0899-" + new string('L', 40), e.Lines[^1].Sku);
+    }
+
+    [Fact]
+    public async Task Every_request_is_in_the_activity_log_newest_first()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("ACT-1")));
+        await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("ACT-1")));
+        await SendAsync(SignedRequests.Custom(c.Path, "whsec_wrong", "order.created", CustomOrders.Created("ACT-2")));
+
+        var activity = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=10");
+        var entries = activity.EnumerateArray().ToList();
+        Assert.Equal(3, entries.Count);
+        Assert.Equal(["rejected", "duplicate", "accepted"], entries.Select(e => e.GetProperty("status").GetString()));
+        Assert.Equal([401, 409, 200], entries.Select(e => e.GetProperty("httpStatus").GetInt32()));
+        Assert.Equal("ACT-1", entries[2].GetProperty("externalId").GetString());
+        Assert.Equal("order.created", entries[2].GetProperty("event").GetString());
+        var text = activity.GetRawText();
+        Assert.DoesNotContain(c.SigningSecret!, text);
+    }
+}
