@@ -31,9 +31,12 @@ public class HostFixture : IAsyncLifetime
     /// <summary>host.json as the host would read it; override to shorten queue timings.</summary>
     protected virtual HostJson HostJson => HostJson.Load(HostJson.Locate());
 
+    /// <summary>A folder for Azurite to persist to (outage and crash tests restart it); null keeps it in memory.</summary>
+    protected virtual string? AzuriteLocation => null;
+
     public virtual async Task InitializeAsync()
     {
-        Azurite = await Azurite.StartAsync();
+        Azurite = await Azurite.StartAsync(location: AzuriteLocation);
         await StartHostAsync();
     }
 
@@ -51,6 +54,13 @@ public class HostFixture : IAsyncLifetime
         await App.StartAsync();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    /// <summary>Starts Azurite again on the same ports and folder (after a test stopped it).</summary>
+    public async Task RestartAzuriteAsync()
+    {
+        await Azurite.DisposeAsync();
+        Azurite = await Azurite.StartAsync(Azurite.BlobPort, Azurite.QueuePort, Azurite.TablePort, AzuriteLocation);
     }
 
     public async Task StopHostAsync()

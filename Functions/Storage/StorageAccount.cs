@@ -30,21 +30,34 @@ public sealed class StorageAccount
             throw new InvalidOperationException("Storage is not configured: set AzureWebJobsStorage (a connection string, or UseDevelopmentStorage=true for Azurite) or AzureWebJobsStorage__accountName (managed identity).");
         var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = config["AzureWebJobsStorage:clientId"] });
         return new StorageAccount(
-            new TableServiceClient(new Uri(config["AzureWebJobsStorage:tableServiceUri"] ?? $"https://{accountName}.table.core.windows.net"), credential),
+            new TableServiceClient(new Uri(config["AzureWebJobsStorage:tableServiceUri"] ?? $"https://{accountName}.table.core.windows.net"), credential, Quick(new TableClientOptions())),
             new QueueServiceClient(new Uri(config["AzureWebJobsStorage:queueServiceUri"] ?? $"https://{accountName}.queue.core.windows.net"), credential, QueueOptions(encoding)),
-            new BlobServiceClient(new Uri(config["AzureWebJobsStorage:blobServiceUri"] ?? $"https://{accountName}.blob.core.windows.net"), credential));
+            new BlobServiceClient(new Uri(config["AzureWebJobsStorage:blobServiceUri"] ?? $"https://{accountName}.blob.core.windows.net"), credential, Quick(new BlobClientOptions())));
     }
 
     public static StorageAccount FromConnectionString(string connectionString, QueueMessageEncoding encoding = QueueMessageEncoding.Base64) => new(
-        new TableServiceClient(connectionString),
+        new TableServiceClient(connectionString, Quick(new TableClientOptions())),
         new QueueServiceClient(connectionString, QueueOptions(encoding)),
-        new BlobServiceClient(connectionString));
+        new BlobServiceClient(connectionString, Quick(new BlobClientOptions())));
+
+    /// <summary>
+    /// Few, short retries: a webhook sender waits a few seconds at most (Shopify: 5 s), so an outage must turn into
+    /// a quick 503 the platform retries, not a request that hangs in the SDK's default back-off.
+    /// </summary>
+    static T Quick<T>(T options) where T : Azure.Core.ClientOptions
+    {
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        return options;
+    }
 
     /// <summary>
     /// The Functions queue trigger expects base64 messages unless host.json says messageEncoding "none"; the SDK sends
     /// raw text unless told. Every producer and consumer gets its queue client from here, so they always agree.
     /// </summary>
-    public static QueueClientOptions QueueOptions(QueueMessageEncoding encoding) => new() { MessageEncoding = encoding };
+    public static QueueClientOptions QueueOptions(QueueMessageEncoding encoding) => Quick(new QueueClientOptions { MessageEncoding = encoding });
 
     public static QueueMessageEncoding EncodingFor(string hostJsonMessageEncoding) =>
         hostJsonMessageEncoding.Equals("none", StringComparison.OrdinalIgnoreCase) ? QueueMessageEncoding.None : QueueMessageEncoding.Base64;

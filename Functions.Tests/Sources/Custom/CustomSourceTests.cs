@@ -60,7 +60,7 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, status);
 
         // Read the raw message text with no decoding: it must be base64 of the JSON envelope.
-        var raw = new QueueClient(host.Azurite.ConnectionString, Hosting.QueueNames.Events, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var raw = new QueueClient(host.Azurite.ConnectionString, Connectors.Hosting.QueueNames.Events, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         var texts = (await raw.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString()).ToList();
         var decoded = texts.Select(t => Encoding.UTF8.GetString(Convert.FromBase64String(t))).ToList();
         Assert.Contains(decoded, d => d.Contains("\"externalId\":\"B64-1\""));
