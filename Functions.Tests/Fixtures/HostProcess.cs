@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Connectors.Hosting;
+
+namespace Connectors.Tests.Fixtures;
+
+/// <summary>
+/// The shipped host as its own process (`dotnet Connectors.Functions.dll`), as a developer runs it: for tests of
+/// start-up, settings files, logs and crashes (SIGKILL). Its console output is captured.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    readonly Process _process;
+    public ConcurrentQueue<string> Output { get; } = new();
+    public string BaseUrl { get; }
+
+    HostProcess(Process process, string baseUrl) => (_process, BaseUrl) = (process, baseUrl);
+
+    public static async Task<HostProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null)
+    {
+        var port = Azurite.FreePort();
+        var dll = Path.Combine(AppContext.BaseDirectory, "Connectors.Functions.dll");
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(dll);
+        psi.ArgumentList.Add("--urls");
+        psi.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("AzureWebJobs", StringComparison.OrdinalIgnoreCase) || k is "AdminKey").ToList()) psi.Environment.Remove(key);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        var process = Process.Start(psi)!;
+        var host = new HostProcess(process, $"http://127.0.0.1:{port}");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) host.Output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host.Output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The host exited with {process.ExitCode}:\n{string.Join('\n', host.Output)}");
+            try
+            {
+                using var r = await http.GetAsync(host.BaseUrl + "/api/admin/connections");
+                break; // any answer means Kestrel is serving and storage is initialised
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            if (DateTime.UtcNow > deadline) { await host.DisposeAsync(); throw new TimeoutException("The host did not start:\n" + string.Join('\n', host.Output)); }
+            await Task.Delay(200);
+        }
+        return host;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
+    public void Kill() { if (!_process.HasExited) _process.Kill(entireProcessTree: false); _process.WaitForExit(); }
+
+    /// <summary>SIGTERM: the host shuts down gracefully (and stops an Azurite it started).</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString()])) term?.WaitForExit();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try { await _process.WaitForExitAsync(cts.Token); } catch (OperationCanceledException) { Kill(); }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) { _process.Kill(entireProcessTree: true); await _process.WaitForExitAsync(); }
+        _process.Dispose();
+    }
+}
