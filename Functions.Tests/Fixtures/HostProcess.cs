@@ -13,6 +13,7 @@ public sealed class HostProcess : IAsyncDisposable
     readonly Process _process;
     public ConcurrentQueue<string> Output { get; } = new();
     public string BaseUrl { get; }
+    public int ProcessId => _process.Id;
 
     HostProcess(Process process, string baseUrl) => (_process, BaseUrl) = (process, baseUrl);
 

@@ -7,6 +7,8 @@ public sealed record ActivityEntry
     /// <summary>Row key; sorts newest first.</summary>
     public string Key { get; init; } = "";
     public DateTimeOffset At { get; init; }
+    /// <summary>When the entry last moved (accepted → posted/failed).</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
     public string? Event { get; init; }
     public string? ExternalId { get; init; }
     public int HttpStatus { get; init; }

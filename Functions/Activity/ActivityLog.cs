@@ -64,6 +64,7 @@ public sealed class ActivityLog(StorageAccount storage, TimeProvider clock)
         ConnectionId = connectionId,
         Key = e.RowKey,
         At = e.GetDateTimeOffset("At") ?? default,
+        UpdatedAt = e.GetDateTimeOffset("UpdatedAt"),
         Event = e.GetString("Event"),
         ExternalId = e.GetString("ExternalId"),
         HttpStatus = e.GetInt32("HttpStatus") ?? 0,

@@ -1,0 +1,29 @@
+namespace Connectors.Bench;
+
+/// <summary>How long and how hard to run. The full run is the README's figure; Smoke only proves the benchmark still works.</summary>
+public sealed record BenchOptions
+{
+    public int Concurrency { get; init; } = 32;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);
+    public int History { get; init; } = 100_000;
+    public string ResultsDirectory { get; init; } = "bench/results";
+    public bool Smoke { get; init; }
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            o = args[i] switch
+            {
+                "--smoke" => o with { Smoke = true, Duration = TimeSpan.FromSeconds(2), History = 200, Concurrency = 8 },
+                "--concurrency" => o with { Concurrency = int.Parse(args[++i]) },
+                "--seconds" => o with { Duration = TimeSpan.FromSeconds(double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture)) },
+                "--history" => o with { History = int.Parse(args[++i]) },
+                "--results" => o with { ResultsDirectory = args[++i] },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR"),
+            };
+        }
+        return o;
+    }
+}

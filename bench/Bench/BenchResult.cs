@@ -1,0 +1,54 @@
+using System.Text;
+
+namespace Connectors.Bench;
+
+public sealed record PipelineResult
+{
+    public int Accepted { get; init; }
+    public int Failed { get; init; }
+    public int FailedPostings { get; init; }
+    public double IngestPerSecond { get; init; }
+    public double IngestP50Ms { get; init; }
+    public double IngestP95Ms { get; init; }
+    public double IngestP99Ms { get; init; }
+    public double EndToEndPerSecond { get; init; }
+    public double AcceptToPostedP95Ms { get; init; }
+}
+
+public sealed record BenchResult
+{
+    public DateTimeOffset At { get; init; }
+    public string Machine { get; init; } = "";
+    public bool Smoke { get; init; }
+    public int Concurrency { get; init; }
+    public double Seconds { get; init; }
+    public double RawQueueSendsPerSecond { get; init; }
+    public double RawTableInsertsPerSecond { get; init; }
+    public required PipelineResult Fresh { get; init; }
+    public int History { get; init; }
+    public required PipelineResult WithHistory { get; init; }
+    public double HostPeakRssMb { get; init; }
+
+    public double IngestRatio => Fresh.IngestPerSecond / RawQueueSendsPerSecond;
+    public double EndToEndRatio => Fresh.EndToEndPerSecond / RawQueueSendsPerSecond;
+    public double GrowthRatio => WithHistory.EndToEndPerSecond / Fresh.EndToEndPerSecond;
+
+    public string Table()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"| measure ({Concurrency} concurrent clients, {Seconds:0.#} s{(Smoke ? ", SMOKE" : "")}) | value | target |");
+        sb.AppendLine("|---|---:|---:|");
+        sb.AppendLine($"| raw Azurite queue sends/s | {RawQueueSendsPerSecond:0} | (limit) |");
+        sb.AppendLine($"| raw Azurite table inserts/s | {RawTableInsertsPerSecond:0} | (limit) |");
+        sb.AppendLine($"| ingest: signed 3-line orders accepted/s | {Fresh.IngestPerSecond:0} | |");
+        sb.AppendLine($"| ingest latency p50 / p95 / p99 ms | {Fresh.IngestP50Ms:0.0} / {Fresh.IngestP95Ms:0.0} / {Fresh.IngestP99Ms:0.0} | p99 <= 100 |");
+        sb.AppendLine($"| end-to-end: orders posted/s | {Fresh.EndToEndPerSecond:0} | |");
+        sb.AppendLine($"| accept-to-posted p95 ms | {Fresh.AcceptToPostedP95Ms:0} | |");
+        sb.AppendLine($"| ingest / raw queue send | {IngestRatio:0.00} | >= 0.5 |");
+        sb.AppendLine($"| end-to-end / raw queue send | {EndToEndRatio:0.00} | >= 0.3 |");
+        sb.AppendLine($"| end-to-end with {History} orders of history | {WithHistory.EndToEndPerSecond:0} | |");
+        sb.AppendLine($"| growth (with history / without) | {GrowthRatio:0.00} | >= 0.9 |");
+        sb.AppendLine($"| host peak RSS MB | {HostPeakRssMb:0} | <= 300 |");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Connectors.Activity;
+using Connectors.Hosting;
+using Connectors.Storage;
+using Connectors.Tests.Fixtures;
+
+namespace Connectors.Bench;
+
+/// <summary>
+/// One run, everything side by side at the same client concurrency: Azurite's own queue-send and table-insert rates
+/// (the limit), then the host's ingest and end-to-end rates, with and without history in the books.
+/// </summary>
+public sealed class BenchRun(BenchOptions options, TextWriter log)
+{
+    const string AdminKey = "bench-admin-key";
+
+    public async Task<BenchResult> RunAsync()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var storage = StorageAccount.FromConnectionString(azurite.ConnectionString);
+        await storage.EnsureCreatedAsync();
+
+        log.WriteLine($"raw storage: {options.Concurrency} workers, {options.Duration.TotalSeconds:0.#} s each");
+        var rawQueue = await RawQueueSendsAsync(storage);
+        var rawTable = await RawTableInsertsAsync(storage);
+
+        var dir = Directory.CreateTempSubdirectory("connectors-bench-").FullName;
+        await using var host = await HostProcess.StartAsync(dir, new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["AdminKey"] = AdminKey,
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+
+        log.WriteLine("pipeline, empty books");
+        var fresh = await PipelineAsync(http, storage, "fresh");
+        log.WriteLine($"seeding {options.History} orders of history");
+        var seeded = await SeedHistoryAsync(http, storage);
+        log.WriteLine("pipeline, with history");
+        var withHistory = await PipelineAsync(http, storage, "history");
+
+        var result = new BenchResult
+        {
+            At = DateTimeOffset.UtcNow,
+            Concurrency = options.Concurrency,
+            Seconds = options.Duration.TotalSeconds,
+            Smoke = options.Smoke,
+            RawQueueSendsPerSecond = rawQueue.PerSecond,
+            RawTableInsertsPerSecond = rawTable.PerSecond,
+            Fresh = fresh,
+            History = seeded,
+            WithHistory = withHistory,
+            HostPeakRssMb = PeakRssMb(host),
+            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+        };
+        return result;
+    }
+
+    async Task<Load.Result> RawQueueSendsAsync(StorageAccount storage)
+    {
+        var queue = storage.Queue("bench-raw");
+        await queue.CreateIfNotExistsAsync();
+        var message = BinaryData.FromString(new string('x', 1200)); // about the size of a 3-line canonical event
+        var r = await Load.RunAsync(options.Concurrency, options.Duration, null, async _ => { await queue.SendMessageAsync(message); return true; });
+        log.WriteLine($"  queue sends/s   {r.PerSecond,10:0}");
+        return r;
+    }
+
+    async Task<Load.Result> RawTableInsertsAsync(StorageAccount storage)
+    {
+        var table = storage.Table("BenchRaw");
+        await table.CreateIfNotExistsAsync();
+        var payload = new string('x', 1000);
+        var r = await Load.RunAsync(options.Concurrency, options.Duration, null, async i =>
+        {
+            await table.AddEntityAsync(new TableEntity("p" + (i % 64), i.ToString("D10")) { ["Data"] = payload });
+            return true;
+        });
+        log.WriteLine($"  table inserts/s {r.PerSecond,10:0}");
+        return r;
+    }
+
+    /// <summary>Ingest for the set duration while posting runs, then wait until every accepted order is posted.</summary>
+    async Task<PipelineResult> PipelineAsync(HttpClient http, StorageAccount storage, string label)
+    {
+        var connection = await CreateConnectionAsync(http, label);
+        var firstSend = Stopwatch.StartNew();
+        var ingest = await Load.RunAsync(options.Concurrency, options.Duration, null, i => DeliverAsync(http, connection, $"{label}-{i}"));
+        log.WriteLine($"  ingest: {ingest.Completed} accepted, {ingest.Failed} failed, {ingest.PerSecond:0}/s, p50 {Percentiles.Of(ingest.LatenciesMs, 50):0.0} ms, p95 {Percentiles.Of(ingest.LatenciesMs, 95):0.0} ms, p99 {Percentiles.Of(ingest.LatenciesMs, 99):0.0} ms");
+
+        var activity = new ActivityLog(storage, TimeProvider.System);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        IReadOnlyList<ActivityEntry> entries;
+        while (true)
+        {
+            entries = await activity.ListAsync(connection.Id, ingest.Completed + 10, default);
+            var done = entries.Count(e => e.Status is ActivityStatus.Posted or ActivityStatus.Failed);
+            if (done >= ingest.Completed) break;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Only {done} of {ingest.Completed} orders were posted in 10 minutes.");
+            await Task.Delay(200);
+        }
+        var allPosted = firstSend.Elapsed;
+        var failedPostings = entries.Count(e => e.Status == ActivityStatus.Failed);
+        var postLatencies = entries.Where(e => e.UpdatedAt is not null).Select(e => (e.UpdatedAt!.Value - e.At).TotalMilliseconds).ToList();
+        var result = new PipelineResult
+        {
+            Accepted = ingest.Completed,
+            Failed = ingest.Failed,
+            FailedPostings = failedPostings,
+            IngestPerSecond = ingest.PerSecond,
+            IngestP50Ms = Percentiles.Of(ingest.LatenciesMs, 50),
+            IngestP95Ms = Percentiles.Of(ingest.LatenciesMs, 95),
+            IngestP99Ms = Percentiles.Of(ingest.LatenciesMs, 99),
+            EndToEndPerSecond = ingest.Completed / allPosted.TotalSeconds,
+            AcceptToPostedP95Ms = Percentiles.Of(postLatencies, 95),
+        };
+        log.WriteLine($"  end-to-end: {result.EndToEndPerSecond:0}/s, accept-to-posted p95 {result.AcceptToPostedP95Ms:0} ms, failed postings {failedPostings}");
+        return result;
+    }
+
+    /// <summary>History goes in through the front door, like real orders, on its own connection (so the measured runs' activity scans stay small).</summary>
+    async Task<int> SeedHistoryAsync(HttpClient http, StorageAccount storage)
+    {
+        var connection = await CreateConnectionAsync(http, "seed");
+        var r = await Load.RunAsync(options.Concurrency * 2, null, options.History, i => DeliverAsync(http, connection, $"seed-{i}"));
+        // Wait for the queue to drain so the measured run does not compete with the seeding's posting.
+        var queue = storage.Queue(QueueNames.Events);
+        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0) await Task.Delay(500);
+        log.WriteLine($"  seeded {r.Completed} orders at {r.PerSecond:0}/s");
+        return r.Completed;
+    }
+
+    static async Task<bool> DeliverAsync(HttpClient http, Connection c, string externalId)
+    {
+        var body = CustomOrders.Created(externalId, "29", ("WIDGET-1", 2m, 100m, 18m), ("GADGET-2", 1m, 250.50m, 12m), ("SERVICE-3", 3m, 19.99m, 5m));
+        using var response = await http.SendAsync(SignedRequests.Custom(c.Path, c.Secret, "order.created", body));
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    sealed record Connection(string Id, string Path, string Secret);
+
+    static async Task<Connection> CreateConnectionAsync(HttpClient http, string name)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/connections") { Content = new StringContent($$"""{"platform":"custom","name":"bench {{name}}"}""", Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-functions-key", AdminKey);
+        using var response = await http.SendAsync(request);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException("Could not create the bench connection: " + json);
+        return new Connection(json.GetProperty("id").GetString()!, new Uri(json.GetProperty("deliveryUrl").GetString()!).AbsolutePath, json.GetProperty("signingSecret").GetString()!);
+    }
+
+    /// <summary>The host's peak resident memory (VmHWM), in MB.</summary>
+    static double PeakRssMb(HostProcess host)
+    {
+        var status = File.ReadAllLines($"/proc/{host.ProcessId}/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
+        return status is null ? double.NaN : double.Parse(status.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json;
+using Connectors.Bench;
+
+// dotnet run -c Release --project bench/Bench [-- --smoke | --concurrency N --seconds S --history N]
+var options = BenchOptions.Parse(args);
+var result = await new BenchRun(options, Console.Out).RunAsync();
+Console.WriteLine();
+Console.WriteLine(result.Table());
+Directory.CreateDirectory(options.ResultsDirectory);
+var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+var file = Path.Combine(options.ResultsDirectory, $"{(options.Smoke ? "smoke" : "run")}-{result.At:yyyyMMdd-HHmmss}.json");
+File.WriteAllText(file, json);
+File.WriteAllText(Path.Combine(options.ResultsDirectory, options.Smoke ? "latest-smoke.json" : "latest.json"), json);
+Console.WriteLine($"written {file}");
+return result.Fresh.FailedPostings + result.WithHistory.FailedPostings == 0 && result.Fresh.Accepted > 0 ? 0 : 1;
