@@ -29,6 +29,7 @@ public static class ConnectionAdmin
         admin.MapDelete(Routes.AdminConnection, RevokeAsync);
         admin.MapPost(Routes.AdminConnectionRotate, RotateAsync);
         admin.MapGet(Routes.AdminConnectionActivity, ActivityAsync);
+        admin.MapPost(Routes.AdminConnectionActivityReplay, ReplayAsync);
         return admin;
     }
 
@@ -152,6 +153,16 @@ public static class ConnectionAdmin
         if (await store.GetAsync(id, ct) is null) return AdminResults.Error(404, $"No connection '{id}'.");
         if (top is < 1 or > 1000) return AdminResults.Error(400, "top must be between 1 and 1000.");
         return Results.Json(await activity.ListAsync(id, top ?? 50, ct));
+    }
+
+    /// <summary>Maps an archived delivery (e.g. one logged as unprocessable) again and accepts what it now yields.</summary>
+    static async Task<IResult> ReplayAsync(string id, string key, ConnectionStore store, ActivityLog activity, IEnumerable<Sources.IWebhookSource> sources, Sources.WebhookPipeline pipeline, CancellationToken ct)
+    {
+        if (await store.GetLiveAsync(id, ct) is not { } c) return AdminResults.Error(404, $"No live connection '{id}'.");
+        if (await activity.GetAsync(id, key, ct) is not { } entry) return AdminResults.Error(404, $"No activity entry '{key}' on connection '{id}'.");
+        if (string.IsNullOrEmpty(entry.RawBlob)) return AdminResults.Error(400, "This activity entry has no archived body to replay.");
+        if (sources.FirstOrDefault(s => s.Platform == c.Platform) is not { } source) return AdminResults.Error(400, $"No source handles platform '{c.Platform}'.");
+        return await pipeline.ReplayAsync(c, source, entry, ct);
     }
 
     /// <summary>The URL to paste into the shop; token routes only know theirs when it is issued (it is stored hashed).</summary>

@@ -30,9 +30,17 @@ public static class ConnectorServices
         services.AddSingleton<Ingestor>();
         services.AddSingleton<WebhookPipeline>();
 
-        services.AddSingleton<CustomSource>();
+        services.AddSource<CustomSource>();
 
         services.AddSingleton<PostEventFunction>();
+        return services;
+    }
+
+    /// <summary>A source is resolvable by its type (for its route) and among all sources (to replay archived deliveries).</summary>
+    public static IServiceCollection AddSource<TSource>(this IServiceCollection services) where TSource : class, IWebhookSource
+    {
+        services.AddSingleton<TSource>();
+        services.AddSingleton<IWebhookSource>(sp => sp.GetRequiredService<TSource>());
         return services;
     }
 }

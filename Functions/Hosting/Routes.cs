@@ -18,6 +18,7 @@ public static class Routes
     public const string AdminConnections = "admin/connections";
     public const string AdminConnection = "admin/connections/{id}";
     public const string AdminConnectionActivity = "admin/connections/{id}/activity";
+    public const string AdminConnectionActivityReplay = "admin/connections/{id}/activity/{key}/replay";
     public const string AdminConnectionRotate = "admin/connections/{id}/rotate";
     public const string AdminConnectionTestEvent = "admin/connections/{id}/test-event";
     public const string AdminConnectionSkuMap = "admin/connections/{id}/sku-map/{externalSku}";

@@ -99,7 +99,39 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
         }
     }
 
-    async Task<IResult> AcceptAsync(Connection connection, SourceMapping.Events events, ReadOnlyMemory<byte> body, IHeaderDictionary headers, bool strict, CancellationToken ct)
+    /// <summary>
+    /// Maps an archived delivery again (after a mapping fix) and accepts what it yields; dedupe keys make a replay of
+    /// something already accepted a harmless duplicate. The archived copy is reused, not written again.
+    /// </summary>
+    public async Task<IResult> ReplayAsync(Connection connection, IWebhookSource source, ActivityEntry entry, CancellationToken ct)
+    {
+        var (body, headers) = await archive.LoadAsync(entry.RawBlob!, ct);
+        SourceMapping mapping;
+        try { mapping = source.Map(connection, headers, body, clock.GetUtcNow()); }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or System.Text.Json.JsonException or OverflowException or ArgumentException or KeyNotFoundException or InvalidCastException)
+        {
+            mapping = new SourceMapping.Invalid(source.Platform, "The payload could not be read: " + e.Message);
+        }
+        var answer = mapping switch
+        {
+            SourceMapping.Events events => await AcceptAsync(connection, events, body, headers, strict: false, ct, entry.RawBlob),
+            SourceMapping.Invalid invalid => Answer(200, new DeliveryAnswer(AnswerStatus.Unprocessable) { Error = invalid.Error }),
+            _ => await AnswerMappingAsync(connection, source, mapping, body, headers, ct),
+        };
+        await activity.UpdateAsync(connection.Id, entry.Key, entry.Status, $"{entry.Reason} — replayed: {Describe(mapping)}", null, ct);
+        return answer;
+    }
+
+    static string Describe(SourceMapping mapping) => mapping switch
+    {
+        SourceMapping.Events e => $"{e.Drafts.Count} event(s) submitted",
+        SourceMapping.Invalid i => "still unprocessable: " + i.Error,
+        SourceMapping.Ignored i => "ignored: " + i.Reason,
+        SourceMapping.Recorded r => "recorded: " + r.Status,
+        _ => mapping.GetType().Name,
+    };
+
+    async Task<IResult> AcceptAsync(Connection connection, SourceMapping.Events events, ReadOnlyMemory<byte> body, IHeaderDictionary headers, bool strict, CancellationToken ct, string? archived = null)
     {
         var duplicateStatus = strict ? 409 : 200;
         if (events.Drafts.Count == 0)
@@ -113,7 +145,7 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
             return Answer(duplicateStatus, new DeliveryAnswer(AnswerStatus.Duplicate) { Error = "Already received." });
         }
 
-        var rawBlob = await archive.SaveAsync(connection.Id, activity.NewKey(), clock.GetUtcNow(), body, headers, ct);
+        var rawBlob = archived ?? await archive.SaveAsync(connection.Id, activity.NewKey(), clock.GetUtcNow(), body, headers, ct);
         var results = await ingestor.AcceptAsync(connection, events.EventName, events.Drafts, rawBlob, ct);
         foreach (var dup in results.Where(r => r.Status == IngestStatus.Duplicate))
             await RecordAsync(new ActivityEntry { ConnectionId = connection.Id, Event = events.EventName, ExternalId = dup.ExternalId, EventId = dup.EventId, HttpStatus = duplicateStatus, Status = ActivityStatus.Duplicate, Reason = "Already received; nothing queued again." });

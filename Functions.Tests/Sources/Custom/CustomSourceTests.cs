@@ -227,4 +227,21 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         var text = activity.GetRawText();
         Assert.DoesNotContain(c.SigningSecret!, text);
     }
+
+    [Fact]
+    public async Task An_archived_delivery_can_be_replayed_and_dedupe_keeps_it_from_queuing_twice()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("REPLAY-1")))).Status);
+        var entry = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=1"))[0];
+        var key = entry.GetProperty("key").GetString();
+
+        var replay = await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/activity/{key}/replay");
+        Assert.Equal("duplicate", replay.GetProperty("status").GetString());
+        Assert.Single(await QueuedForAsync(c.Id));
+        var after = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=5")).EnumerateArray().Single(e => e.GetProperty("key").GetString() == key);
+        Assert.Contains("replayed", after.GetProperty("reason").GetString());
+
+        await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/activity/nope/replay", expect: 404);
+    }
 }
