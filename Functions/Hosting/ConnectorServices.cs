@@ -32,6 +32,7 @@ public static class ConnectorServices
 
         services.AddSource<CustomSource>();
 
+        services.AddPosting(config);
         services.AddSingleton<PostEventFunction>();
         return services;
     }

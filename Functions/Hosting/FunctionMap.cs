@@ -26,6 +26,7 @@ public static class FunctionMap
         var admin = api.MapGroup("").AddEndpointFilter<AdminAuth>();
         admin.MapConnectionAdmin();
         admin.MapPoisonAdmin();
+        admin.MapBooksAdmin();
         return app;
     }
 

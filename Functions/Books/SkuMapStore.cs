@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using Azure.Data.Tables;
+using Connectors.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Connectors.Books;
+
+public sealed record UnmappedSku(string Sku, decimal Count);
+
+/// <summary>
+/// Per connection: external SKU -> item SKU (partition "{book}|{connection}"), and counts of SKUs that posted unmapped
+/// (partition "{book}|{connection}|unmapped", counted once per event). An external SKU equal to an existing item's SKU
+/// maps to itself. Lookups are cached for CacheTtl; this instance's own changes clear the cache at once.
+/// </summary>
+public sealed class SkuMapStore(StorageAccount storage, ItemStore items, TimeProvider clock, IOptions<BooksOptions> options)
+{
+    public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(5);
+
+    readonly TableClient _table = storage.Table(TableNames.SkuMaps);
+    readonly string _book = Keys.Escape(options.Value.Book);
+    readonly ConcurrentDictionary<(string, string), (string? Item, DateTimeOffset Until)> _cache = new();
+
+    string Partition(string connectionId) => $"{_book}|{Keys.Escape(connectionId)}";
+    string UnmappedPartition(string connectionId) => Partition(connectionId) + "|unmapped";
+
+    public async Task SetAsync(string connectionId, string externalSku, string itemSku, CancellationToken ct)
+    {
+        await _table.UpsertEntityAsync(new TableEntity(Partition(connectionId), Keys.Escape(externalSku)) { ["ExternalSku"] = externalSku, ["ItemSku"] = itemSku }, TableUpdateMode.Replace, ct);
+        Invalidate();
+    }
+
+    public void Invalidate() => _cache.Clear();
+
+    /// <summary>The item an external SKU posts to, or null (unmapped).</summary>
+    public async Task<string?> ResolveAsync(string connectionId, string externalSku, CancellationToken ct)
+    {
+        var key = (connectionId, externalSku);
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(key, out var hit) && hit.Until > now) return hit.Item;
+        var map = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(connectionId), Keys.Escape(externalSku), cancellationToken: ct);
+        var item = map.HasValue ? map.Value!.GetString("ItemSku") : await items.GetAsync(externalSku, ct) is not null ? externalSku : null;
+        _cache[key] = (item, now + CacheTtl);
+        return item;
+    }
+
+    public async Task<IReadOnlyDictionary<string, string?>> ResolveAllAsync(string connectionId, IEnumerable<string> externalSkus, CancellationToken ct)
+    {
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var sku in externalSkus.Distinct(StringComparer.Ordinal)) result[sku] = await ResolveAsync(connectionId, sku, ct);
+        return result;
+    }
+
+    public Task CountUnmappedAsync(string connectionId, string externalSku, string eventId, CancellationToken ct) =>
+        ExactlyOnce.AddAsync(_table, UnmappedPartition(connectionId), "sku|" + Keys.Escape(externalSku), "Count", 1, "seen|" + Keys.Escape(eventId + "|" + externalSku),
+            () => new TableEntity(UnmappedPartition(connectionId), "sku|" + Keys.Escape(externalSku)) { ["Sku"] = externalSku }, ct);
+
+    /// <summary>SKUs that posted unmapped and still are, with how many events carried them.</summary>
+    public async Task<IReadOnlyList<UnmappedSku>> ListUnmappedAsync(string connectionId, CancellationToken ct)
+    {
+        var list = new List<UnmappedSku>();
+        var pk = UnmappedPartition(connectionId);
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo("sku|") >= 0 && x.RowKey.CompareTo("sku}") < 0, cancellationToken: ct))
+        {
+            var sku = e.GetString("Sku") ?? "";
+            if (await ResolveAsync(connectionId, sku, ct) is null) list.Add(new UnmappedSku(sku, ExactlyOnce.Read(e, "Count")));
+        }
+        return list.OrderByDescending(u => u.Count).ThenBy(u => u.Sku, StringComparer.Ordinal).ToList();
+    }
+}

@@ -1,0 +1,86 @@
+using Connectors.Books;
+using Connectors.Ingest;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Connectors.Posting;
+
+/// <summary>
+/// The posting engine. Per order, every event goes through the order row (ETag-serialised):
+/// 1. plan against the order as it is and write the plan as the order's pending intent (If-Match);
+/// 2. post its vouchers (each under a deterministic posting key: the number transaction dedupes);
+/// 3. move stock, count unmapped SKUs, record the customer (each keyed, applied once);
+/// 4. apply the plan to the order and mark the event applied (If-Match).
+/// Whoever finds a pending intent (a redelivery, another worker, the order's next event) finishes it first,
+/// so a crash between any two writes neither loses nor repeats a step.
+/// </summary>
+public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers, ItemStore items, SkuMapStore skuMaps, CustomerStore customers,
+    IOptions<BooksOptions> options, ILogger<BooksPoster> log) : IEventPoster
+{
+    readonly PostingPlanner _planner = new(new TaxRules(options.Value), options.Value.Currency.ToUpperInvariant());
+
+    public async Task<PostingOutcome> PostAsync(CanonicalEvent e, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(e.EventId)) throw new PostingRejectedException("The event has no id.");
+        if (e.Kind == EventKind.Product) return await ProductAsync(e, ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            var (order, etag) = await orders.GetAsync(e.ConnectionId, e.ExternalId, ct);
+            if (order is not null && order.Applied.TryGetValue(e.EventId, out var done))
+                return new PostingOutcome(done, done.Count == 0 ? "Already processed: nothing to post." : null);
+            if (order?.Pending is { } pending)
+            {
+                // Someone's unfinished event (maybe ours): finish it before deciding anything new.
+                await CompleteAsync(order, etag, pending, ct);
+                continue;
+            }
+            var items = await skuMaps.ResolveAllAsync(e.ConnectionId, e.Lines.Select(l => l.Sku), ct);
+            var (basis, plan) = _planner.Plan(e, order, items);
+            var intent = basis with { Pending = plan };
+            var written = await orders.TrySaveAsync(intent, order is null ? null : etag, ct);
+            if (written is null)
+            {
+                LogRace(log, e.EventId, e.ExternalId, attempt);
+                await Task.Delay(Random.Shared.Next(1, 10 + Math.Min(attempt, 50)), ct);
+                continue;
+            }
+            var numbers = await CompleteAsync(intent, written.Value, plan, ct);
+            return new PostingOutcome(numbers, plan.Note);
+        }
+    }
+
+    async Task<List<string>> CompleteAsync(OrderState order, Azure.ETag etag, PostingPlan plan, CancellationToken ct)
+    {
+        var numbers = new List<string>(plan.Vouchers.Count);
+        foreach (var v in plan.Vouchers) numbers.Add(await vouchers.PostAsync(v, ct));
+        foreach (var move in plan.Moves) await items.MoveAsync(move, ct);
+        foreach (var sku in plan.Unmapped) await skuMaps.CountUnmappedAsync(order.ConnectionId, sku, plan.EventId, ct);
+        if (order.CustomerKey is { } key && plan.Customer is { } customer && numbers.Count > 0)
+            await customers.RecordAsync(key, customer, numbers, ct);
+        else if (order.CustomerKey is { } k && numbers.Count > 0)
+            await customers.RecordAsync(k, new Customer { Name = order.Customer }, numbers, ct);
+
+        var saleNumber = order.SaleNumber ?? plan.Vouchers.Zip(numbers).FirstOrDefault(p => p.First.Type == VoucherType.Sales).Second;
+        var applied = new Dictionary<string, List<string>>(order.Applied, StringComparer.Ordinal) { [plan.EventId] = numbers };
+        var done = order with { Pending = null, Lines = plan.NewLines, SaleNumber = saleNumber, Vouchers = [.. order.Vouchers, .. numbers], Applied = applied };
+        // Lost race: another worker applied it (or is about to); the caller reloads and sees it applied.
+        await orders.TrySaveAsync(done, etag, ct);
+        return numbers;
+    }
+
+    async Task<PostingOutcome> ProductAsync(CanonicalEvent e, CancellationToken ct)
+    {
+        var changed = 0;
+        foreach (var line in e.Lines.Count > 0 ? e.Lines : [new CanonicalLine { Sku = e.ExternalId }])
+        {
+            var sku = await skuMaps.ResolveAsync(e.ConnectionId, line.Sku, ct) ?? line.Sku;
+            await items.ApplyProductAsync(sku, line.Description, line.Rate > 0 ? line.Rate : null, line.StockLevel, e.EventId, ct);
+            changed++;
+        }
+        skuMaps.Invalidate();
+        return new PostingOutcome([], $"Updated {changed} item(s); no voucher.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId}: order {ExternalId} changed under us (attempt {Attempt}); planning again")]
+    static partial void LogRace(ILogger logger, string eventId, string externalId, int attempt);
+}
