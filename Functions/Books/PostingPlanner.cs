@@ -107,10 +107,13 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
             // Taxed like the original line: the sale's tax rate and place of supply.
             var (taxable, taxes) = tax.Line(l.Quantity, l.Rate, l.Discount, p.TaxRate, l.TaxAmount, e.PricesIncludeTax, order.PlaceOfSupply);
             // The refund that closes a position takes exactly what is left, so per-line rounding never leaves a cent behind.
-            if (l.Quantity == p.Quantity && taxable == p.Taxable) taxes = p.Taxes;
+            // Otherwise no component gives back more than is still open on it (per-line rounding of parts can exceed the whole by a cent).
+            taxes = l.Quantity == p.Quantity && taxable == p.Taxable
+                ? p.Taxes
+                : taxes.Select(t => t with { Amount = Math.Min(t.Amount, p.Taxes.Where(o => o.Name == t.Name).Sum(o => o.Amount)) }).ToList();
+            if (taxable > p.Taxable)
+                throw new PostingRejectedException($"Refund {e.RefundId}: refunding {taxable} (before tax) for {l.Sku} is more than the {p.Taxable} still open on order {e.ExternalId} (sold net of earlier refunds and credits).");
             var line = new VoucherLine { Sku = l.Sku, Item = p.Item, Description = p.Description, IsService = p.IsService, Quantity = l.Quantity, Rate = l.Rate, Taxable = taxable, Taxes = taxes };
-            if (taxable > p.Taxable || line.Total > p.Total)
-                throw new PostingRejectedException($"Refund {e.RefundId}: refunding {line.Total} for {l.Sku} is more than the {p.Total} still open on order {e.ExternalId} (sold net of earlier refunds and credits).");
             positions[l.Sku] = Subtract(p, line);
             lines.Add(line);
             if (l.Restock && p.Item is { } item && !p.IsService && l.Quantity != 0) moves.Add((item, l.Quantity));
