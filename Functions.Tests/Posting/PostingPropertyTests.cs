@@ -1,0 +1,148 @@
+using Azure.Data.Tables;
+using Connectors.Books;
+using Connectors.Ingest;
+using Connectors.Posting;
+using Connectors.Storage;
+using Connectors.Tests.Fixtures;
+using CsCheck;
+
+namespace Connectors.Tests.Posting;
+
+/// <summary>
+/// Random order lifecycles (sale, edits, refunds including impossible ones, cancel, redeliveries) posted through the engine
+/// against Azurite, checked against a small model of the rules: every voucher balances; per order sale + debit notes -
+/// credit notes = the order's final net value; stock = opening - sold + returned; numbers are consecutive per series.
+/// </summary>
+public sealed class PostingPropertyTests(HostFixture host) : IClassFixture<HostFixture>
+{
+    const decimal Opening = 1000m;
+    /// <summary>Every lifecycle posts in this financial year, which no other test uses, so the series are this test's alone.</summary>
+    const string Date = "2040-05-01";
+
+    public sealed record LineSpec(int Sku, int Quantity, decimal Rate, decimal TaxRate);
+    public abstract record Op;
+    public sealed record Edit(LineSpec[] Lines) : Op;
+    public sealed record Refund(int Sku, int Quantity) : Op;
+    public sealed record Cancel : Op;
+    public sealed record Lifecycle(string? State, LineSpec[] Sale, Op[] Ops, int Redeliver);
+
+    static readonly Gen<LineSpec> GenLine = Gen.Select(Gen.Int[0, 2], Gen.Int[1, 5], Gen.OneOf(33.33m, 100m, 0.20m, 49.99m, 7.05m), Gen.OneOf(0m, 5m, 12m, 18m),
+        (sku, quantity, rate, taxRate) => new LineSpec(sku, quantity, rate, taxRate));
+    static readonly Gen<LineSpec[]> GenLines = GenLine.Array[1, 3].Select(lines => lines.DistinctBy(l => l.Sku).ToArray());
+    static readonly Gen<Op> GenOp = Gen.Frequency(
+        (2, GenLines.Select(lines => (Op)new Edit(lines))),
+        (3, Gen.Select(Gen.Int[0, 2], Gen.Int[1, 4], (sku, quantity) => (Op)new Refund(sku, quantity))),
+        (1, Gen.Const((Op)new Cancel())));
+    static readonly Gen<Lifecycle> GenLifecycle = Gen.Select(Gen.OneOf<string?>(null, "29", "27"), GenLines, GenOp.Array[0, 5], Gen.Int[0, 63],
+        (state, sale, ops, redeliver) => new Lifecycle(state, sale, ops, redeliver));
+
+    /// <summary>The model's open position of one SKU.</summary>
+    sealed record Position(int Quantity, decimal Rate, decimal TaxRate, decimal Taxable, Dictionary<string, decimal> Taxes)
+    {
+        public decimal Total => Taxable + Taxes.Values.Sum();
+    }
+
+    static decimal R(decimal x) => decimal.Round(x, 2, MidpointRounding.AwayFromZero);
+
+    static Dictionary<string, decimal> TaxesOn(decimal taxable, decimal rate, string? state) =>
+        rate == 0 ? new() : state is null or "29"
+            ? new() { ["CGST"] = R(taxable * rate / 200), ["SGST"] = R(taxable * rate / 200) }
+            : new() { ["IGST"] = R(taxable * rate / 100) };
+
+    static Dictionary<int, Position> Positions(LineSpec[] lines, string? state) => lines.ToDictionary(l => l.Sku,
+        l => new Position(l.Quantity, l.Rate, l.TaxRate, R(l.Quantity * l.Rate), TaxesOn(R(l.Quantity * l.Rate), l.TaxRate, state)));
+
+    [Fact]
+    public async Task Random_order_lifecycles_keep_the_books_consistent()
+    {
+        var poster = host.Service<IEventPoster>();
+        await GenLifecycle.SampleAsync(async life =>
+        {
+            var run = Guid.NewGuid().ToString("N")[..10];
+            var connection = "prop-" + run;
+            string Sku(int i) => $"{run}-P{i}";
+            for (var i = 0; i < 3; i++) await host.Service<ItemStore>().PutAsync(Sku(i), "Item " + i, Opening, CancellationToken.None);
+            CanonicalLine Line(LineSpec l) => new() { Sku = Sku(l.Sku), Description = "P" + l.Sku, Quantity = l.Quantity, Rate = l.Rate, TaxRate = l.TaxRate };
+            CanonicalEvent Event(EventKind kind, string id, IReadOnlyList<CanonicalLine> lines, string? refundId = null) => new()
+            {
+                EventId = $"ev_{run}_{id}", Kind = kind, ConnectionId = connection, Platform = "custom", ExternalId = "ORDER-" + run, RefundId = refundId,
+                Date = DateOnly.Parse(Date), PlaceOfSupply = life.State, Lines = lines, Customer = new Customer { Name = "Prop" },
+            };
+            async Task PostAsync(CanonicalEvent e, int step)
+            {
+                var outcome = await poster.PostAsync(e, CancellationToken.None);
+                if ((life.Redeliver & (1 << step)) != 0)
+                    Assert.Equal(outcome.VoucherNumbers, (await poster.PostAsync(e, CancellationToken.None)).VoucherNumbers);
+            }
+
+            var model = Positions(life.Sale, life.State);
+            await PostAsync(Event(EventKind.Sale, "sale", life.Sale.Select(Line).ToList()), 0);
+            for (var step = 0; step < life.Ops.Length; step++)
+            {
+                switch (life.Ops[step])
+                {
+                    case Edit edit:
+                        await PostAsync(Event(EventKind.Update, "edit" + step, edit.Lines.Select(Line).ToList()), step + 1);
+                        model = Positions(edit.Lines, life.State);
+                        break;
+                    case Refund refund:
+                    {
+                        var open = model.GetValueOrDefault(refund.Sku);
+                        var rate = open?.Rate ?? 10m;
+                        var e = Event(EventKind.Refund, "refund" + step, [new CanonicalLine { Sku = Sku(refund.Sku), Quantity = refund.Quantity, Rate = rate }], "R" + step);
+                        if (open is null || refund.Quantity > open.Quantity)
+                        {
+                            await Assert.ThrowsAsync<PostingRejectedException>(() => poster.PostAsync(e, CancellationToken.None));
+                            break;
+                        }
+                        await PostAsync(e, step + 1);
+                        var taxable = R(refund.Quantity * rate);
+                        var taxes = refund.Quantity == open.Quantity && taxable == open.Taxable
+                            ? open.Taxes
+                            : TaxesOn(taxable, open.TaxRate, life.State).ToDictionary(t => t.Key, t => Math.Min(t.Value, open.Taxes.GetValueOrDefault(t.Key)));
+                        model[refund.Sku] = open with
+                        {
+                            Quantity = open.Quantity - refund.Quantity, Taxable = open.Taxable - taxable,
+                            Taxes = open.Taxes.ToDictionary(t => t.Key, t => t.Value - taxes.GetValueOrDefault(t.Key)),
+                        };
+                        break;
+                    }
+                    case Cancel:
+                        await PostAsync(Event(EventKind.Cancel, "cancel" + step, []), step + 1);
+                        model.Clear();
+                        break;
+                }
+            }
+
+            var (order, _) = await host.Service<OrderStore>().GetAsync(connection, "ORDER-" + run, CancellationToken.None);
+            Assert.Null(order!.Pending);
+            var net = 0m;
+            foreach (var number in order.Vouchers)
+            {
+                var v = (await host.Service<VoucherStore>().GetAsync(number, CancellationToken.None))!;
+                Assert.Equal(0m, Journal.Balance(v.Journal));
+                Assert.Equal(v.Lines.Sum(l => l.Taxable + l.Taxes.Sum(t => t.Amount)), v.Totals.Total);
+                Assert.Equal(v.Totals.Total, v.Journal.Single(j => j.Account == Journal.Debtors) is var d ? d.Debit + d.Credit : 0);
+                net += v.Type == VoucherType.CreditNote ? -v.Totals.Total : v.Totals.Total;
+            }
+            Assert.Equal(model.Values.Sum(p => p.Total), net);
+            for (var i = 0; i < 3; i++)
+            {
+                var item = (await host.Service<ItemStore>().GetAsync(Sku(i), CancellationToken.None))!;
+                Assert.Equal(Opening - (model.GetValueOrDefault(i)?.Quantity ?? 0), item.Stock);
+            }
+        }, iter: 40, threads: 1);
+
+        // Numbers in every series of the year are exactly 1..n.
+        var table = host.Storage.Table(TableNames.Vouchers);
+        foreach (var series in new[] { "SV", "CN", "DN" })
+        {
+            var pk = host.Service<VoucherStore>().Partition(series, "40-41");
+            var rows = new List<string>();
+            await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo("0") >= 0 && x.RowKey.CompareTo(":") < 0, select: ["RowKey"]))
+                rows.Add(e.RowKey);
+            Assert.Equal(Enumerable.Range(1, rows.Count).Select(n => VoucherNumber.RowKey(n)), rows);
+            if (series == "SV") Assert.True(rows.Count >= 40);
+        }
+    }
+}
