@@ -65,3 +65,20 @@ public sealed class TaxRulesTests
         Assert.False(VoucherNumber.TryParse("SV/26-27", out _, out _, out _));
     }
 }
+
+public sealed class BooksOptionsTests
+{
+    [Theory]
+    [InlineData("gst", "29", "INR", 4, null)]
+    [InlineData("vat", "", "EUR", 1, null)]
+    [InlineData("sales-tax", "29", "INR", 4, "TaxRegime")]
+    [InlineData("gst", "KA", "INR", 4, "HomeState")]
+    [InlineData("gst", "29", "RUPEES", 4, "Currency")]
+    [InlineData("gst", "29", "INR", 13, "FinancialYearStartMonth")]
+    public void Settings_are_checked_and_the_problem_names_the_setting(string regime, string state, string currency, int month, string? problem)
+    {
+        var found = new BooksOptions { TaxRegime = regime, HomeState = state, Currency = currency, FinancialYearStartMonth = month }.Problem();
+        if (problem is null) Assert.Null(found);
+        else Assert.Contains(problem, found);
+    }
+}

@@ -15,6 +15,19 @@ public sealed class BooksOptions
     /// <summary>Which business's books: part of every table key, so more businesses can be added without migrating.</summary>
     public string Book { get; set; } = "main";
 
+    public const string ValidationMessage = "Books settings are invalid: Books__TaxRegime must be gst, vat or none; Books__HomeState a two-digit GST state code (gst); Books__Currency a three-letter ISO code; Books__FinancialYearStartMonth 1 to 12; Books__Book not empty.";
+
+    /// <summary>What is wrong with these settings, or null.</summary>
+    public string? Problem()
+    {
+        if (TaxRegime.Trim().ToLowerInvariant() is not ("gst" or "vat" or "none")) return $"Books:TaxRegime must be gst, vat or none, not '{TaxRegime}'.";
+        if (Regime == Regime.Gst && (HomeState is not { Length: 2 } || !HomeState.All(char.IsAsciiDigit))) return $"Books:HomeState must be a two-digit GST state code, not '{HomeState}'.";
+        if (Currency is not { Length: 3 } || !Currency.All(char.IsAsciiLetter)) return $"Books:Currency must be a three-letter ISO 4217 code, not '{Currency}'.";
+        if (FinancialYearStartMonth is < 1 or > 12) return "Books:FinancialYearStartMonth must be 1 to 12.";
+        if (string.IsNullOrWhiteSpace(Book) || Book.Length > 40) return "Books:Book must be a short non-empty name.";
+        return null;
+    }
+
     public Regime Regime => TaxRegime.Trim().ToLowerInvariant() switch
     {
         "gst" => Regime.Gst,

@@ -40,6 +40,7 @@ public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers
             var written = await orders.TrySaveAsync(intent, order is null ? null : etag, ct);
             if (written is null)
             {
+                if (attempt >= 200) throw new InvalidOperationException($"Order {e.ExternalId} kept changing while posting {e.EventId}; retrying later.");
                 LogRace(log, e.EventId, e.ExternalId, attempt);
                 await Task.Delay(Random.Shared.Next(1, 10 + Math.Min(attempt, 50)), ct);
                 continue;

@@ -10,6 +10,8 @@ public static class PostingServices
     public static IServiceCollection AddPosting(this IServiceCollection services, IConfiguration config)
     {
         services.Configure<BooksOptions>(config.GetSection(BooksOptions.Section));
+        // Wrong book settings would post wrong tax: refuse to start, naming the setting.
+        services.AddOptions<BooksOptions>().Validate(o => o.Problem() is null, BooksOptions.ValidationMessage).ValidateOnStart();
         services.AddSingleton<VoucherStore>();
         services.AddSingleton<OrderStore>();
         services.AddSingleton<ItemStore>();
