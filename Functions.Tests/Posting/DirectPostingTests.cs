@@ -116,6 +116,17 @@ public sealed class DirectPostingTests(HostFixture host) : IClassFixture<HostFix
     }
 
     [Fact]
+    public async Task A_sku_on_several_lines_is_compared_as_one_position()
+    {
+        // Sold as 1 + 1 of DUPL (2 x 100 @ 18 %); the edit says 3 on one line: a debit note for one unit, 118.
+        await PostOneAsync(Event(EventKind.Sale, _connection, "DUPL-1", "2026-06-01", [L("DUPL", 1, 100, 18), L("DUPL", 1, 100, 18)], "29"));
+        var dn = await PostOneAsync(Event(EventKind.Update, _connection, "DUPL-1", "2026-06-02", [L("DUPL", 2, 100, 18), L("DUPL", 1, 100, 18)], "29"));
+        Assert.Equal(VoucherType.DebitNote, dn.Type);
+        Assert.Equal(118m, dn.Totals.Total);
+        Assert.Equal(1m, Assert.Single(dn.Lines).Quantity);
+    }
+
+    [Fact]
     public async Task Events_for_an_order_whose_sale_has_not_arrived_are_deferred_with_that_reason()
     {
         foreach (var kind in new[] { EventKind.Update, EventKind.Refund, EventKind.Cancel })

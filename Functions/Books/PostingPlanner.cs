@@ -57,7 +57,7 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
     {
         if (e.Lines.Count == 0) throw new PostingRejectedException($"The update of order {e.ExternalId} has no lines; send a cancellation to void an order.");
         // Lines already on the order keep the item they were sold as, so stock returns to where it came from.
-        var mapped = e.Lines.ToDictionary(l => l.Sku, l => order.Lines.TryGetValue(l.Sku, out var p) ? p.Item : items.GetValueOrDefault(l.Sku), StringComparer.Ordinal);
+        var mapped = e.Lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal).ToDictionary(sku => sku, sku => order.Lines.TryGetValue(sku, out var p) ? p.Item : items.GetValueOrDefault(sku), StringComparer.Ordinal);
         var lines = e.Lines.Select(l => SaleLine(l, order.PlaceOfSupply, e.PricesIncludeTax, mapped)).ToList();
         var target = Positions(e.Lines, lines);
         List<VoucherLine> up = [], down = [];
