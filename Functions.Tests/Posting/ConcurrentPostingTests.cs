@@ -47,4 +47,29 @@ public sealed class ConcurrentPostingTests(HostFixture host) : IClassFixture<Hos
             host.Service<VoucherStore>().Partition("SV", "30-31"), "counter");
         Assert.Equal(40L, counter.Value.GetInt64("Last"));
     }
+
+    [Fact]
+    public async Task Concurrent_refunds_of_one_order_are_serialised_and_never_refund_more_than_was_sold()
+    {
+        await _books.PutItemAsync("SER-W", "Widget", 20);
+        var connection = "serial-" + Guid.NewGuid().ToString("N")[..8];
+        await _books.Poster.PostAsync(Event(EventKind.Sale, connection, "SER-1", "2031-05-01",
+            [new CanonicalLine { Sku = "SER-W", Description = "Widget", Quantity = 10, Rate = 100, TaxRate = 18 }], "29"), CancellationToken.None);
+        Assert.Equal(10m, await _books.StockAsync("SER-W"));
+
+        // 14 refunds of one unit race for the 10 sold: exactly 10 post, 4 are refused as over-refunds.
+        var refunds = Enumerable.Range(1, 14).Select(i => Event(EventKind.Refund, connection, "SER-1", "2031-05-02",
+            [new CanonicalLine { Sku = "SER-W", Quantity = 1, Rate = 100 }], refundId: $"R{i}"));
+        var results = await Task.WhenAll(refunds.Select(e => Task.Run(async () =>
+        {
+            try { return (await _books.Poster.PostAsync(e, CancellationToken.None)).VoucherNumbers.Single(); }
+            catch (Connectors.Posting.PostingRejectedException) { return null; }
+        })));
+        Assert.Equal(10, results.Count(r => r is not null));
+        Assert.Equal(Enumerable.Range(1, 10).Select(n => $"CN/31-32/{n:D6}"), results.OfType<string>().Order(StringComparer.Ordinal));
+        Assert.Equal(20m, await _books.StockAsync("SER-W"));
+        var (order, _) = await host.Service<OrderStore>().GetAsync(connection, "SER-1", CancellationToken.None);
+        Assert.Equal(0m, order!.Lines["SER-W"].Quantity);
+        Assert.Equal(0m, order.Lines["SER-W"].Total);
+    }
 }

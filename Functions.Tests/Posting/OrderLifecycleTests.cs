@@ -143,4 +143,16 @@ public sealed class OrderLifecycleTests(HostFixture host) : IClassFixture<HostFi
         Assert.Equal(0m, accounts.Values.Sum());
         Assert.Equal(tb.GetProperty("debit").GetDecimal(), tb.GetProperty("credit").GetDecimal());
     }
+
+    [Fact]
+    public async Task A_refund_whose_sale_never_comes_ends_in_the_poison_queue_with_that_reason()
+    {
+        var c = await _books.CustomConnectionAsync();
+        await _books.RefundAsync(c, "ORD-NEVER", "RF-NEVER", "2026-05-30", RefundLine("NEVER-W", 1, 100));
+        // maxDequeueCount 5 x visibilityTimeout 5 s (host.json): about 25 s of retries.
+        var failed = await _books.SettledActivityAsync(c.Id, "ORD-NEVER / RF-NEVER", "order.refunded", TimeSpan.FromSeconds(90));
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        Assert.StartsWith("waiting for the sale of order ORD-NEVER", failed.GetProperty("reason").GetString());
+        Assert.Contains("poison", failed.GetProperty("reason").GetString());
+    }
 }
