@@ -127,6 +127,22 @@ public sealed class DirectPostingTests(HostFixture host) : IClassFixture<HostFix
     }
 
     [Fact]
+    public async Task An_edit_that_changes_the_tax_rate_credits_the_old_line_and_debits_the_new_one()
+    {
+        // Sold 3 x 33.33 @ 18 % to state 27: 99.99 + IGST 18.00 (17.9982) = 117.99. Edited to 1 x 100 @ 5 %: 100 + 5 = 105.
+        // Taxable goes up 0.01 while tax goes down 13: no single note can say that without a negative amount.
+        await PostOneAsync(Event(EventKind.Sale, _connection, "RATE-1", "2026-06-01", [L("RATE", 3, 33.33m, 18)], "27"));
+        var outcome = await Poster.PostAsync(Event(EventKind.Update, _connection, "RATE-1", "2026-06-02", [L("RATE", 1, 100, 5)], "27"), CancellationToken.None);
+        var notes = await Task.WhenAll(outcome.VoucherNumbers.Select(async n => (await _books.StoredVoucherAsync(n))!));
+        var dn = Assert.Single(notes, v => v.Type == VoucherType.DebitNote);
+        var cn = Assert.Single(notes, v => v.Type == VoucherType.CreditNote);
+        Assert.Equal(117.99m, cn.Totals.Total);
+        Assert.Equal(105m, dn.Totals.Total);
+        Assert.Equal(5m, TaxOf(dn.Lines[0], "IGST"));
+        Assert.Equal(1m, dn.Lines[0].Quantity);
+    }
+
+    [Fact]
     public async Task Events_for_an_order_whose_sale_has_not_arrived_are_deferred_with_that_reason()
     {
         foreach (var kind in new[] { EventKind.Update, EventKind.Refund, EventKind.Cancel })

@@ -72,14 +72,25 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
             var taxes = TaxDifference(before?.Taxes ?? [], after?.Taxes ?? []);
             if (dq == 0 && dt == 0 && taxes.All(t => t.Amount == 0)) continue;
             if (shape.Item is { } item && !shape.IsService && dq != 0) moves.Add((item, -dq));
-            var increase = dt != 0 ? dt > 0 : taxes.Sum(t => t.Amount) is var dtax && dtax != 0 ? dtax > 0 : dq > 0;
-            var sign = increase ? 1 : -1;
-            (increase ? up : down).Add(new VoucherLine
+            var allUp = dq >= 0 && dt >= 0 && taxes.All(t => t.Amount >= 0);
+            var allDown = dq <= 0 && dt <= 0 && taxes.All(t => t.Amount <= 0);
+            if (allUp || allDown)
             {
-                Sku = sku, Item = shape.Item, Description = shape.Description, IsService = shape.IsService,
-                Quantity = sign * dq, Rate = shape.Rate, Taxable = sign * dt,
-                Taxes = taxes.Where(t => t.Amount != 0).Select(t => t with { Amount = sign * t.Amount }).ToList(),
-            });
+                var sign = allUp ? 1 : -1;
+                (allUp ? up : down).Add(new VoucherLine
+                {
+                    Sku = sku, Item = shape.Item, Description = shape.Description, IsService = shape.IsService,
+                    Quantity = sign * dq, Rate = shape.Rate, Taxable = sign * dt,
+                    Taxes = taxes.Where(t => t.Amount != 0).Select(t => t with { Amount = sign * t.Amount }).ToList(),
+                });
+            }
+            else
+            {
+                // Parts move in opposite directions (a new tax rate, more units for less): credit the old line in full and
+                // debit the new one, so no note carries a negative amount.
+                if (before is not null) down.Add(Full(before));
+                if (after is not null) up.Add(Full(after));
+            }
         }
         var vouchers = new List<Voucher>();
         if (up.Count > 0) vouchers.Add(NewVoucher(VoucherType.DebitNote, e, order, up, e.ExternalId, order.SaleNumber, "DN"));
@@ -130,7 +141,7 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
     {
         var keep = e.Lines.Where(l => !l.Restock).Select(l => l.Sku).ToHashSet(StringComparer.Ordinal);
         var open = order.Lines.Values.Where(p => p.IsOpen).OrderBy(p => p.Sku, StringComparer.Ordinal).ToList();
-        var lines = open.Select(p => new VoucherLine { Sku = p.Sku, Item = p.Item, Description = p.Description, IsService = p.IsService, Quantity = p.Quantity, Rate = p.Rate, Taxable = p.Taxable, Taxes = p.Taxes }).ToList();
+        var lines = open.Select(Full).ToList();
         return new PostingPlan
         {
             EventId = e.EventId, NewLines = new Dictionary<string, SkuPosition>(StringComparer.Ordinal),
@@ -161,6 +172,11 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
         }
         return result;
     }
+
+    static VoucherLine Full(SkuPosition p) => new()
+    {
+        Sku = p.Sku, Item = p.Item, Description = p.Description, IsService = p.IsService, Quantity = p.Quantity, Rate = p.Rate, Taxable = p.Taxable, Taxes = p.Taxes,
+    };
 
     static SkuPosition Subtract(SkuPosition p, VoucherLine l) =>
         p with { Quantity = p.Quantity - l.Quantity, Taxable = p.Taxable - l.Taxable, Taxes = TaxDifference(l.Taxes, p.Taxes) };
