@@ -31,6 +31,8 @@ public static class ConnectorServices
         services.AddSingleton<WebhookPipeline>();
 
         services.AddSource<CustomSource>();
+        services.AddSource<Connectors.Sources.Shopify.ShopifySource>();
+        services.AddSource<Connectors.Sources.WooCommerce.WooCommerceSource>();
 
         services.AddPosting(config);
         services.AddSingleton<PostEventFunction>();

@@ -21,6 +21,10 @@ public static class FunctionMap
 
         // Sources: authenticate, validate, archive, enqueue.
         api.MapPost(Routes.Custom, Deliver<CustomSource>);
+        api.MapPost(Routes.Shopify, Deliver<Connectors.Sources.Shopify.ShopifySource>);
+        api.MapPost(Routes.WooCommerce, Deliver<Connectors.Sources.WooCommerce.WooCommerceSource>);
+        api.MapPost(Routes.WooCommerceProducto, Deliver<Connectors.Sources.WooCommerce.WooCommerceSource>);
+        api.MapPost(Routes.WooCommerceProduct, Deliver<Connectors.Sources.WooCommerce.WooCommerceSource>);
 
         // Admin: behind the admin key.
         var admin = api.MapGroup("").AddEndpointFilter<AdminAuth>();

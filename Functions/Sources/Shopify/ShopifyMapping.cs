@@ -1,0 +1,243 @@
+using System.Globalization;
+using Connectors.Ingest;
+using Connectors.Sources.Shops;
+
+namespace Connectors.Sources.Shopify;
+
+/// <summary>
+/// Shopify resources onto canonical events. Sale lines carry the quantities as ordered (later refunds arrive as
+/// refunds/create and subtract); update snapshots carry the current quantities (ordered minus refunded/removed), which is
+/// what posting compares with the order's effective state (sale plus earlier notes).
+/// </summary>
+public static class ShopifyMapping
+{
+    public const string ShippingSku = "shipping";
+
+    public static CanonicalEvent Order(ShopifyOrder o, EventKind kind, DateTimeOffset receivedAt)
+    {
+        var id = o.Id ?? throw new PayloadFieldException("id is required (the order id).");
+        if (o.LineItems is null) throw new PayloadFieldException("line_items is required.");
+        var snapshot = kind == EventKind.Update;
+        var date = kind switch
+        {
+            EventKind.Update => DateOf(o.UpdatedAt, receivedAt),
+            EventKind.Cancel => DateOf(o.CancelledAt ?? o.UpdatedAt, receivedAt),
+            _ => DateOf(o.ProcessedAt ?? o.CreatedAt, receivedAt, "created_at"),
+        };
+        var refunded = snapshot ? RefundedQuantities(o) : [];
+        var lines = new List<CanonicalLine>();
+        if (kind != EventKind.Cancel)
+        {
+            for (var i = 0; i < o.LineItems.Count; i++)
+                if (ItemLine(o.LineItems[i], $"line_items[{i}]", snapshot, refunded) is { } line) lines.Add(line);
+            var shippingRefunded = snapshot && (o.Refunds ?? []).Any(r => (r.OrderAdjustments ?? []).Any(a => a.Kind == "shipping_refund"));
+            // A snapshot drops shipping once it has been refunded: Shopify's shipping refunds are amounts, already credited by their refund event.
+            if (!shippingRefunded)
+                foreach (var s in o.ShippingLines ?? [])
+                    if (ShippingLine(s) is { } line) lines.Add(line);
+        }
+        var (country, region) = Region(o.ShippingAddress, o.BillingAddress);
+        return new CanonicalEvent
+        {
+            Kind = kind,
+            ExternalId = id.ToString(CultureInfo.InvariantCulture),
+            OrderName = ShopBody.Blank(o.Name),
+            Date = date,
+            Customer = CustomerOf(o),
+            PlaceOfSupply = GstStates.PlaceOfSupply(country, region),
+            Country = country,
+            Currency = ShopBody.Blank(o.Currency)?.ToUpperInvariant(),
+            PricesIncludeTax = o.TaxesIncluded,
+            IsTest = o.Test,
+            Lines = lines,
+            SourceStatus = o.FinancialStatus,
+        };
+    }
+
+    /// <summary>One order line; null when nothing of it remains (snapshot of a fully refunded or removed line).</summary>
+    static CanonicalLine? ItemLine(ShopifyLineItem li, string at, bool snapshot, IReadOnlyDictionary<long, int> refunded)
+    {
+        var ordered = li.Quantity ?? throw new PayloadFieldException($"{at}.quantity is required.");
+        if (ordered < 0) throw new PayloadFieldException($"{at}.quantity must not be negative.");
+        var price = li.Price ?? throw new PayloadFieldException($"{at}.price is required.");
+        var quantity = snapshot ? li.CurrentQuantity ?? Math.Max(0, ordered - (li.Id is { } lid && refunded.TryGetValue(lid, out var r) ? r : 0)) : ordered;
+        if (quantity <= 0) return null;
+        var discount = LineDiscount(li);
+        var stated = (li.TaxLines ?? []).Sum(t => t.Price);
+        var whole = quantity == ordered;
+        return new CanonicalLine
+        {
+            Sku = SkuOf(li.Sku, li.ProductId, li.VariantId, at),
+            Description = ShopBody.Blank(li.Name) ?? ShopBody.Blank(li.Title),
+            Quantity = quantity,
+            Rate = price,
+            TaxRate = TaxRate(li.TaxLines),
+            // Part of a line keeps its share of the discount; its tax is left to posting (Shopify states it only for the whole line).
+            Discount = whole ? discount : ShopBody.Money(discount * quantity / ordered),
+            TaxAmount = whole ? stated : null,
+        };
+    }
+
+    static CanonicalLine? ShippingLine(ShopifyShippingLine s)
+    {
+        if (s.Price == 0 && (s.TaxLines ?? []).Sum(t => t.Price) == 0) return null;
+        var discount = s.DiscountAllocations is { Count: > 0 } d ? d.Sum(a => a.Amount) : s.DiscountedPrice is { } dp ? s.Price - dp : 0m;
+        return new CanonicalLine
+        {
+            Sku = ShippingSku,
+            Description = ShopBody.Blank(s.Title) ?? ShopBody.Blank(s.Code) ?? "Shipping",
+            Quantity = 1,
+            Rate = s.Price,
+            Discount = Math.Max(0, discount),
+            TaxRate = TaxRate(s.TaxLines),
+            TaxAmount = (s.TaxLines ?? []).Sum(t => t.Price),
+            IsService = true,
+        };
+    }
+
+    public static CanonicalEvent Refund(ShopifyRefund r, DateTimeOffset receivedAt)
+    {
+        var refundId = r.Id ?? throw new PayloadFieldException("id is required (the refund id).");
+        var orderId = r.OrderId ?? throw new PayloadFieldException("order_id is required.");
+        var lines = new List<CanonicalLine>();
+        var items = r.RefundLineItems ?? [];
+        bool? inclusive = null;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var at = $"refund_line_items[{i}]";
+            var rli = items[i];
+            var li = rli.LineItem ?? throw new PayloadFieldException($"{at}.line_item is required.");
+            var quantity = rli.Quantity ?? throw new PayloadFieldException($"{at}.quantity is required.");
+            if (quantity <= 0) continue;
+            var price = li.Price ?? throw new PayloadFieldException($"{at}.line_item.price is required.");
+            var ordered = li.Quantity is > 0 and var q ? q : quantity;
+            inclusive ??= LooksTaxInclusive(li);
+            lines.Add(new CanonicalLine
+            {
+                Sku = SkuOf(li.Sku, li.ProductId, li.VariantId, at + ".line_item"),
+                Description = ShopBody.Blank(li.Name) ?? ShopBody.Blank(li.Title),
+                Quantity = quantity,
+                Rate = price,
+                TaxRate = TaxRate(li.TaxLines),
+                Discount = ShopBody.Money(LineDiscount(li) * quantity / ordered),
+                TaxAmount = rli.TotalTax,
+                Restock = rli.RestockType is { } type ? type is "return" or "cancel" or "legacy_restock" : r.Restock == true,
+            });
+        }
+        foreach (var a in r.OrderAdjustments ?? [])
+        {
+            if (a.Kind != "shipping_refund" || a.Amount == 0) continue;
+            var net = Math.Abs(a.Amount);
+            var tax = Math.Abs(a.TaxAmount);
+            lines.Add(new CanonicalLine
+            {
+                Sku = ShippingSku, Description = "Shipping refund", Quantity = 1,
+                Rate = inclusive == true ? net + tax : net, TaxRate = net == 0 ? 0 : decimal.Round(tax / net * 100, 2, MidpointRounding.AwayFromZero),
+                TaxAmount = tax, IsService = true, Restock = false,
+            });
+        }
+        return new CanonicalEvent
+        {
+            Kind = EventKind.Refund,
+            ExternalId = orderId.ToString(CultureInfo.InvariantCulture),
+            RefundId = refundId.ToString(CultureInfo.InvariantCulture),
+            Date = DateOf(r.ProcessedAt ?? r.CreatedAt, receivedAt, "created_at"),
+            Currency = (r.Transactions ?? []).Select(t => ShopBody.Blank(t.Currency)).FirstOrDefault(c => c is not null)?.ToUpperInvariant(),
+            PricesIncludeTax = inclusive == true,
+            IsTest = (r.Transactions ?? []).Any(t => t.Test),
+            Lines = lines,
+            SourceStatus = ShopBody.Blank(r.Note),
+        };
+    }
+
+    public static CanonicalEvent Product(ShopifyProduct p, DateTimeOffset receivedAt)
+    {
+        var id = p.Id ?? throw new PayloadFieldException("id is required (the product id).");
+        if (p.Variants is not { Count: > 0 } variants) throw new PayloadFieldException("variants is required and must hold at least one variant.");
+        var lines = new List<CanonicalLine>();
+        for (var i = 0; i < variants.Count; i++)
+        {
+            var v = variants[i];
+            var at = $"variants[{i}]";
+            var variantTitle = ShopBody.Blank(v.Title) is { } t && t != "Default Title" ? t : null;
+            lines.Add(new CanonicalLine
+            {
+                Sku = SkuOf(v.Sku, v.ProductId ?? id, v.Id, at),
+                Description = variantTitle is null ? ShopBody.Blank(p.Title) : $"{ShopBody.Blank(p.Title)} - {variantTitle}",
+                Quantity = 0,
+                Rate = v.Price ?? throw new PayloadFieldException($"{at}.price is required."),
+                // Only a variant whose stock Shopify tracks has a level worth setting.
+                StockLevel = v.InventoryManagement is { Length: > 0 } && v.InventoryQuantity is { } n ? n : null,
+            });
+        }
+        return new CanonicalEvent
+        {
+            Kind = EventKind.Product,
+            ExternalId = id.ToString(CultureInfo.InvariantCulture),
+            Date = DateOf(p.UpdatedAt, receivedAt),
+            Lines = lines,
+        };
+    }
+
+    /// <summary>The shop's SKU; an empty one falls back to "shopify:{product}:{variant}" so the line still maps.</summary>
+    public static string SkuOf(string? sku, long? productId, long? variantId, string at)
+    {
+        if (ShopBody.Blank(sku) is { } s) return s;
+        if (productId is null && variantId is null) throw new PayloadFieldException($"{at} has no sku, product_id or variant_id to identify the item.");
+        return variantId is { } v && productId is { } p ? $"shopify:{p}:{v}" : $"shopify:{productId ?? variantId}";
+    }
+
+    /// <summary>Σ tax_lines.rate as a percentage (CGST 0.09 + SGST 0.09 = 18).</summary>
+    static decimal TaxRate(List<ShopifyTaxLine>? taxLines) => (taxLines ?? []).Where(t => t.Rate > 0).Sum(t => t.Rate) * 100m;
+
+    /// <summary>The line's share of order discounts (discount_allocations), else the older total_discount.</summary>
+    static decimal LineDiscount(ShopifyLineItem li) =>
+        li.DiscountAllocations is { Count: > 0 } a ? a.Sum(d => d.Amount) : li.TotalDiscount;
+
+    /// <summary>
+    /// A refund body does not say whether the shop's prices include tax; the refunded line's own tax tells: the stated tax
+    /// is closer to net·r/(1+r) when prices are gross and to net·r when they are net.
+    /// </summary>
+    static bool? LooksTaxInclusive(ShopifyLineItem li)
+    {
+        var rate = (li.TaxLines ?? []).Sum(t => t.Rate);
+        var tax = (li.TaxLines ?? []).Sum(t => t.Price);
+        if (rate <= 0 || tax <= 0 || li.Price is not { } price || li.Quantity is not > 0) return null;
+        var net = price * li.Quantity.Value - LineDiscount(li);
+        return Math.Abs(tax - net * rate / (1 + rate)) < Math.Abs(tax - net * rate);
+    }
+
+    static Dictionary<long, int> RefundedQuantities(ShopifyOrder o)
+    {
+        var result = new Dictionary<long, int>();
+        foreach (var r in o.Refunds ?? [])
+            foreach (var rli in r.RefundLineItems ?? [])
+                if ((rli.LineItemId ?? rli.LineItem?.Id) is { } id && rli.Quantity is > 0 and var q)
+                    result[id] = result.GetValueOrDefault(id) + q;
+        return result;
+    }
+
+    static Customer? CustomerOf(ShopifyOrder o)
+    {
+        var billing = o.BillingAddress;
+        var name = ShopCustomer.Join(o.Customer?.FirstName, o.Customer?.LastName)
+            ?? ShopBody.Blank(billing?.Name) ?? ShopCustomer.Join(billing?.FirstName, billing?.LastName)
+            ?? ShopBody.Blank(o.ShippingAddress?.Name) ?? ShopBody.Blank(billing?.Company);
+        return ShopCustomer.From(name, ShopBody.Blank(o.Customer?.Email) ?? o.Email, null, billing?.CountryCode ?? o.ShippingAddress?.CountryCode);
+    }
+
+    /// <summary>Place of supply: where the goods go (shipping address), else the billing address.</summary>
+    static (string? Country, string? Region) Region(ShopifyAddress? shipping, ShopifyAddress? billing)
+    {
+        var a = ShopBody.Blank(shipping?.CountryCode) is not null ? shipping : billing;
+        return (ShopBody.Blank(a?.CountryCode)?.ToUpperInvariant(), ShopBody.Blank(a?.ProvinceCode) ?? ShopBody.Blank(a?.Province));
+    }
+
+    static DateOnly DateOf(string? timestamp, DateTimeOffset receivedAt, string? requiredField = null)
+    {
+        if (ShopBody.TryDate(timestamp, out var d)) return d;
+        if (requiredField is not null && timestamp is not null) throw new PayloadFieldException($"{requiredField} must be an ISO-8601 timestamp, not '{(timestamp.Length > 40 ? timestamp[..40] : timestamp)}'.");
+        if (requiredField is not null) throw new PayloadFieldException($"{requiredField} is required.");
+        return DateOnly.FromDateTime(receivedAt.UtcDateTime);
+    }
+}

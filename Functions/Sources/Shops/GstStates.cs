@@ -1,0 +1,83 @@
+namespace Connectors.Sources.Shops;
+
+/// <summary>
+/// India's GST state codes (the two digits that open a GSTIN) for the region codes shops send: Shopify's province_code,
+/// WooCommerce's state (its i18n/states.php codes), ISO 3166-2:IN, and full names. Codes of merged or renamed states map
+/// to the code GST uses today: Daman and Diu (DD, old 25) and Dadra and Nagar Haveli (DN) to 26 (merged in 2020),
+/// Andhra Pradesh to 37 (28 is the pre-2014 undivided state).
+/// </summary>
+public static class GstStates
+{
+    static readonly Dictionary<string, string> ByCode = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["JK"] = "01", // Jammu and Kashmir
+        ["HP"] = "02", // Himachal Pradesh
+        ["PB"] = "03", // Punjab
+        ["CH"] = "04", // Chandigarh
+        ["UK"] = "05", ["UT"] = "05", ["UA"] = "05", // Uttarakhand (Shopify/Woo UK, ISO UT, old UA)
+        ["HR"] = "06", // Haryana
+        ["DL"] = "07", // Delhi
+        ["RJ"] = "08", // Rajasthan
+        ["UP"] = "09", // Uttar Pradesh
+        ["BR"] = "10", // Bihar
+        ["SK"] = "11", // Sikkim
+        ["AR"] = "12", // Arunachal Pradesh
+        ["NL"] = "13", // Nagaland
+        ["MN"] = "14", // Manipur
+        ["MZ"] = "15", // Mizoram
+        ["TR"] = "16", // Tripura
+        ["ML"] = "17", // Meghalaya
+        ["AS"] = "18", // Assam
+        ["WB"] = "19", // West Bengal
+        ["JH"] = "20", // Jharkhand
+        ["OR"] = "21", ["OD"] = "21", // Odisha
+        ["CT"] = "22", ["CG"] = "22", // Chhattisgarh (Woo/ISO CT, Shopify CG)
+        ["MP"] = "23", // Madhya Pradesh
+        ["GJ"] = "24", // Gujarat
+        ["DD"] = "26", ["DN"] = "26", ["DH"] = "26", // Dadra and Nagar Haveli and Daman and Diu
+        ["MH"] = "27", // Maharashtra
+        ["KA"] = "29", // Karnataka
+        ["GA"] = "30", // Goa
+        ["LD"] = "31", // Lakshadweep
+        ["KL"] = "32", // Kerala
+        ["TN"] = "33", // Tamil Nadu
+        ["PY"] = "34", // Puducherry
+        ["AN"] = "35", // Andaman and Nicobar Islands
+        ["TS"] = "36", ["TG"] = "36", // Telangana (Shopify/Woo TS, ISO TG)
+        ["AP"] = "37", // Andhra Pradesh
+        ["LA"] = "38", // Ladakh
+    };
+
+    static readonly Dictionary<string, string> ByName = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Jammu and Kashmir"] = "01", ["Himachal Pradesh"] = "02", ["Punjab"] = "03", ["Chandigarh"] = "04", ["Uttarakhand"] = "05",
+        ["Haryana"] = "06", ["Delhi"] = "07", ["Rajasthan"] = "08", ["Uttar Pradesh"] = "09", ["Bihar"] = "10", ["Sikkim"] = "11",
+        ["Arunachal Pradesh"] = "12", ["Nagaland"] = "13", ["Manipur"] = "14", ["Mizoram"] = "15", ["Tripura"] = "16", ["Meghalaya"] = "17",
+        ["Assam"] = "18", ["West Bengal"] = "19", ["Jharkhand"] = "20", ["Odisha"] = "21", ["Orissa"] = "21", ["Chhattisgarh"] = "22",
+        ["Madhya Pradesh"] = "23", ["Gujarat"] = "24", ["Daman and Diu"] = "26", ["Dadra and Nagar Haveli"] = "26",
+        ["Dadra and Nagar Haveli and Daman and Diu"] = "26", ["Maharashtra"] = "27", ["Karnataka"] = "29", ["Goa"] = "30",
+        ["Lakshadweep"] = "31", ["Kerala"] = "32", ["Tamil Nadu"] = "33", ["Puducherry"] = "34", ["Pondicherry"] = "34",
+        ["Andaman and Nicobar Islands"] = "35", ["Telangana"] = "36", ["Andhra Pradesh"] = "37", ["Ladakh"] = "38",
+    };
+
+    /// <summary>The GST state code for an Indian region ("MH", "IN-MH", "Maharashtra", "27"), or null when it is not one.</summary>
+    public static string? CodeFor(string? region)
+    {
+        if (string.IsNullOrWhiteSpace(region)) return null;
+        var r = region.Trim();
+        if (r.StartsWith("IN-", StringComparison.OrdinalIgnoreCase)) r = r[3..];
+        if (r.Length == 2 && char.IsAsciiDigit(r[0]) && char.IsAsciiDigit(r[1]))
+            return ByCode.ContainsValue(r) || r is "25" or "28" or "97" ? r : null;
+        return ByCode.TryGetValue(r, out var code) || ByName.TryGetValue(r.Replace("&", "and"), out code) ? code : null;
+    }
+
+    /// <summary>
+    /// Place of supply for the canonical event: the GST code for India (null when the state is unknown, so posting treats
+    /// the sale as intra-state rather than guessing), otherwise the region code as the shop sent it.
+    /// </summary>
+    public static string? PlaceOfSupply(string? countryCode, string? region)
+    {
+        if (string.Equals(countryCode?.Trim(), "IN", StringComparison.OrdinalIgnoreCase)) return CodeFor(region);
+        return ShopBody.Blank(region)?.ToUpperInvariant();
+    }
+}

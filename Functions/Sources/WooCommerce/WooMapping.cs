@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Connectors.Ingest;
+using Connectors.Sources.Shops;
+
+namespace Connectors.Sources.WooCommerce;
+
+/// <summary>
+/// WooCommerce orders and products onto canonical events. Woo's line subtotal/total are always ex-tax; a shop whose
+/// prices include tax (prices_include_tax) is mapped on gross amounts (amount + its tax), so the voucher shows the
+/// prices the customer saw. The order payload only lists refunds as {id, reason, total}: each becomes a value refund
+/// spread over the order's lines in proportion (see RefundLines).
+/// </summary>
+public static class WooMapping
+{
+    public const string ShippingSku = "shipping";
+    public const string FeeSku = "fee";
+
+    /// <summary>Meta keys (case-insensitive, leading "_" ignored) that tax-id plugins store the buyer's GSTIN/VAT number under.</summary>
+    static readonly string[] TaxIdKeys = ["billing_gstin", "gstin", "billing_gst", "gst_number", "billing_vat", "billing_vat_number", "vat_number", "vat_id", "billing_tax_id", "tax_id"];
+
+    public static CanonicalEvent Order(WooOrder o, EventKind kind, DateTimeOffset receivedAt)
+    {
+        var id = o.Id ?? throw new PayloadFieldException("id is required (the order id).");
+        var billing = o.Billing;
+        var place = ShopBody.Blank(o.Shipping?.Country) is not null ? o.Shipping : billing;
+        var country = ShopBody.Blank(place?.Country)?.ToUpperInvariant();
+        var number = ShopBody.Blank(o.Number);
+        return new CanonicalEvent
+        {
+            Kind = kind,
+            ExternalId = id.ToString(CultureInfo.InvariantCulture),
+            OrderName = number is not null && number != id.ToString(CultureInfo.InvariantCulture) ? number : null,
+            Date = kind == EventKind.Sale ? DateOf(o.DateCreated, receivedAt) : DateOf(o.DateModified ?? o.DateCreated, receivedAt),
+            Customer = ShopCustomer.From(ShopCustomer.Join(billing?.FirstName, billing?.LastName) ?? ShopBody.Blank(billing?.Company), billing?.Email, TaxIdOf(o.MetaData), ShopBody.Blank(billing?.Country)),
+            PlaceOfSupply = GstStates.PlaceOfSupply(country, place?.State),
+            Country = country,
+            Currency = ShopBody.Blank(o.Currency)?.ToUpperInvariant(),
+            PricesIncludeTax = o.PricesIncludeTax,
+            Lines = kind is EventKind.Sale or EventKind.Update ? Lines(o) : [],
+            SourceStatus = o.Status,
+        };
+    }
+
+    /// <summary>Every line of the order as placed: items, then shipping and fees as service lines. Coupons are already inside the item amounts.</summary>
+    public static IReadOnlyList<CanonicalLine> Lines(WooOrder o)
+    {
+        if (o.LineItems is null) throw new PayloadFieldException("line_items is required.");
+        var gross = o.PricesIncludeTax;
+        var rates = (o.TaxLines ?? []).Where(t => t.RateId is not null && t.RatePercent is not null).GroupBy(t => t.RateId!.Value).ToDictionary(g => g.Key, g => g.First().RatePercent!.Value);
+        var lines = new List<CanonicalLine>();
+        for (var i = 0; i < o.LineItems.Count; i++)
+        {
+            var li = o.LineItems[i];
+            var at = $"line_items[{i}]";
+            var quantity = li.Quantity ?? throw new PayloadFieldException($"{at}.quantity is required.");
+            if (quantity < 0) throw new PayloadFieldException($"{at}.quantity must not be negative.");
+            if (quantity == 0) continue;
+            var total = li.Total ?? li.Subtotal ?? (li.Price is { } p ? p * quantity : throw new PayloadFieldException($"{at}.total is required."));
+            var subtotal = li.Subtotal ?? total;
+            var totalTax = li.TotalTax ?? 0m;
+            var subtotalTax = li.Subtotal is null ? totalTax : li.SubtotalTax;
+            var before = gross ? subtotal + subtotalTax : subtotal;
+            var after = gross ? total + totalTax : total;
+            lines.Add(new CanonicalLine
+            {
+                Sku = SkuOf(li.Sku, li.ProductId, li.VariationId, at),
+                Description = Text(li.Name),
+                Quantity = quantity,
+                Rate = decimal.Round(before / quantity, 6, MidpointRounding.AwayFromZero),
+                Discount = Math.Max(0, before - after),
+                TaxRate = TaxRate(li.Taxes, rates, total, totalTax),
+                TaxAmount = li.TotalTax,
+            });
+        }
+        foreach (var s in o.ShippingLines ?? [])
+            if (s.Total != 0 || s.TotalTax != 0)
+                lines.Add(Service(ShippingSku, Text(s.MethodTitle) ?? "Shipping", s.Total, s.TotalTax, s.Taxes, rates, gross));
+        foreach (var f in o.FeeLines ?? [])
+            if (f.Total != 0 || f.TotalTax != 0)
+                lines.Add(Service(FeeSku, Text(f.Name) ?? "Fee", f.Total, f.TotalTax, f.Taxes, rates, gross));
+        return lines;
+    }
+
+    static CanonicalLine Service(string sku, string description, decimal total, decimal tax, List<WooLineTax>? taxes, Dictionary<long, decimal> rates, bool gross) => new()
+    {
+        Sku = sku, Description = description, Quantity = 1, Rate = gross ? total + tax : total,
+        TaxRate = TaxRate(taxes, rates, total, tax), TaxAmount = tax, IsService = true,
+    };
+
+    /// <summary>
+    /// One value refund as a credit of the same fraction of every line (quantity × fraction, discount and tax × fraction),
+    /// never restocked: Woo's order payload does not say which items came back. The fraction is the refund's share of the
+    /// order total, computed cumulatively in refund-id order so that refunds adding up to the order total credit exactly
+    /// every line in full.
+    /// </summary>
+    public static IReadOnlyList<CanonicalLine> RefundLines(WooOrder o, IReadOnlyList<CanonicalLine> orderLines, WooRefund refund)
+    {
+        var total = o.Total ?? orderLines.Sum(l => l.Rate * l.Quantity - l.Discount + (o.PricesIncludeTax ? 0 : l.TaxAmount ?? 0));
+        if (total <= 0) throw new PayloadFieldException("total must be greater than 0 to spread a refund over the order's lines.");
+        var ordered = (o.Refunds ?? []).Where(r => r.Id is not null).OrderBy(r => r.Id).ToList();
+        var before = ordered.TakeWhile(r => r.Id != refund.Id).Sum(r => Math.Abs(r.Total));
+        var fraction = Fractions.Of(before + Math.Abs(refund.Total), total) - Fractions.Of(before, total);
+        var lines = new List<CanonicalLine>();
+        foreach (var l in orderLines)
+        {
+            var q = Fractions.Quantity(l.Quantity, fraction);
+            if (q == 0) continue;
+            lines.Add(l with
+            {
+                Quantity = q,
+                Discount = ShopBody.Money(l.Discount * fraction),
+                TaxAmount = l.TaxAmount is { } t ? ShopBody.Money(t * fraction) : null,
+                Restock = false,
+            });
+        }
+        return lines;
+    }
+
+    public static CanonicalEvent Product(WooProduct p, DateTimeOffset receivedAt)
+    {
+        var id = p.Id ?? throw new PayloadFieldException("id is required (the product id).");
+        var isVariation = p.Type == "variation" || p.ParentId is > 0;
+        var managed = p.ManageStock.ValueKind == JsonValueKind.True || (p.ManageStock.ValueKind == JsonValueKind.String && p.ManageStock.GetString() == "parent");
+        var line = new CanonicalLine
+        {
+            Sku = isVariation && ShopBody.Blank(p.Sku) is null ? SkuOf(null, p.ParentId, id, "product") : SkuOf(p.Sku, id, 0, "product"),
+            Description = Text(p.Name),
+            Rate = p.Price is > 0 ? p.Price.Value : p.RegularPrice ?? 0m,
+            StockLevel = managed ? p.StockQuantity : null,
+        };
+        return new CanonicalEvent
+        {
+            Kind = EventKind.Product,
+            ExternalId = id.ToString(CultureInfo.InvariantCulture),
+            Date = DateOf(p.DateModified, receivedAt),
+            Lines = [line],
+        };
+    }
+
+    /// <summary>The shop's SKU; an empty one falls back to "woo:{product_id}" or "woo:{product_id}:{variation_id}".</summary>
+    public static string SkuOf(string? sku, long? productId, long? variationId, string at)
+    {
+        if (ShopBody.Blank(sku) is { } s) return s;
+        if (productId is not > 0) throw new PayloadFieldException($"{at} has neither a sku nor a product_id.");
+        return variationId is > 0 ? $"woo:{productId}:{variationId}" : $"woo:{productId}";
+    }
+
+    /// <summary>Σ rate_percent of the rates that taxed the line; without rate_percent (Woo before 3.7), tax ÷ amount.</summary>
+    static decimal TaxRate(List<WooLineTax>? taxes, Dictionary<long, decimal> rates, decimal amount, decimal tax)
+    {
+        var applied = (taxes ?? []).Where(t => t.Total != 0 && t.Id is not null).Select(t => t.Id!.Value).Distinct().ToList();
+        if (applied.Count > 0 && applied.All(rates.ContainsKey)) return applied.Sum(r => rates[r]);
+        return amount == 0 || tax == 0 ? 0m : decimal.Round(tax / amount * 100m, 2, MidpointRounding.AwayFromZero);
+    }
+
+    static string? TaxIdOf(List<WooMeta>? meta)
+    {
+        foreach (var m in meta ?? [])
+            if (m.Key is { } key && TaxIdKeys.Contains(key.TrimStart('_'), StringComparer.OrdinalIgnoreCase) && m.Value.ValueKind == JsonValueKind.String && ShopBody.Blank(m.Value.GetString()) is { } v)
+                return v;
+        return null;
+    }
+
+    /// <summary>Woo sends names HTML-encoded ("Ship Your Idea &amp;ndash; Color: Black").</summary>
+    static string? Text(string? s) => ShopBody.Blank(s) is { } t ? WebUtility.HtmlDecode(t) : null;
+
+    /// <summary>Woo dates without _gmt are in the shop's own time zone: exactly the calendar the books want.</summary>
+    static DateOnly DateOf(string? timestamp, DateTimeOffset receivedAt) =>
+        ShopBody.TryDate(timestamp, out var d) ? d : DateOnly.FromDateTime(receivedAt.UtcDateTime);
+}
