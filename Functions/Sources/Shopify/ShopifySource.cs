@@ -50,6 +50,8 @@ public sealed class ShopifySource : IWebhookSource
                 // The topic that does not create the sale only records the step: payment changes no line, and an order not
                 // yet a sale (saleOn=paid) has nothing to update.
                 "orders/create" or "orders/paid" => Recorded(topic, body),
+                // orders/edited sends an order_edit (additions/removals), not the order: the orders/updated that follows carries the lines.
+                "orders/edited" when IsOrderEdit(body, out var editedOrder) => new SourceMapping.Recorded(topic, editedOrder ?? "(unknown)", "Order edited; the orders/updated delivery that follows carries the new lines."),
                 "orders/updated" or "orders/edited" when saleOnPaid && !IsPaid(body) => Recorded(topic, body),
                 "orders/updated" or "orders/edited" => Order(topic, body, EventKind.Update, deliveryKey, receivedAt),
                 "orders/cancelled" when saleOnPaid && !IsPaid(body) => Recorded(topic, body),
@@ -112,6 +114,19 @@ public sealed class ShopifySource : IWebhookSource
 
     static bool IsPaid(ReadOnlyMemory<byte> body) =>
         ShopBody.Read(body, ShopifyJson.Default.ShopifyOrder, out _)?.FinancialStatus is "paid" or "partially_refunded" or "refunded";
+
+    static bool IsOrderEdit(ReadOnlyMemory<byte> body, out string? orderId)
+    {
+        orderId = null;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object || !doc.RootElement.TryGetProperty("order_edit", out var edit)) return false;
+            if (edit.ValueKind == System.Text.Json.JsonValueKind.Object && edit.TryGetProperty("order_id", out var id)) orderId = id.ToString();
+            return true;
+        }
+        catch (System.Text.Json.JsonException) { return false; }
+    }
 
     static string? PeekId(ReadOnlyMemory<byte> body)
     {
