@@ -1,0 +1,265 @@
+using System.Text;
+using Connectors.Connections;
+using Connectors.Ingest;
+using Connectors.Sources;
+using Connectors.Sources.Shopify;
+using Connectors.Tests.Fixtures;
+
+namespace Connectors.Tests.Sources.Shopify;
+
+/// <summary>Each Shopify topic's sample (real fixture shapes) mapped to canonical events, field by field.</summary>
+public sealed class ShopifyMappingTests
+{
+    static readonly DateTimeOffset Now = new(2026, 5, 25, 12, 0, 0, TimeSpan.Zero);
+    readonly ShopifySource _source = new();
+
+    SourceMapping Map(string topic, byte[] body, string? saleOn = null, params (string, string)[] extra) =>
+        _source.Map(ShopSamples.Connection(Platform.Shopify, saleOn: saleOn), ShopSamples.Headers([("X-Shopify-Topic", topic), ("X-Shopify-Webhook-Id", "wh-1"), .. extra]), body, Now);
+
+    static EventDraft Single(SourceMapping m) => Assert.Single(Assert.IsType<SourceMapping.Events>(m).Drafts);
+
+    [Fact]
+    public void Orders_create_is_the_sale_with_each_line_its_tax_and_the_buyer()
+    {
+        var m = Map("orders/create", ShopSamples.Bytes("shopify", "orders-create.json"));
+        var events = Assert.IsType<SourceMapping.Events>(m);
+        Assert.Equal("webhook:wh-1", events.DeliveryKey);
+        var d = Assert.Single(events.Drafts);
+        Assert.Equal("sale|450789469", d.DedupeKey);
+        var e = d.Event;
+        Assert.Equal(EventKind.Sale, e.Kind);
+        Assert.Equal("450789469", e.ExternalId);
+        Assert.Equal("#1001", e.OrderName);
+        Assert.Equal(new DateOnly(2008, 1, 10), e.Date);
+        Assert.Equal("USD", e.Currency);
+        Assert.Equal("US", e.Country);
+        Assert.Equal("KY", e.PlaceOfSupply);
+        Assert.False(e.PricesIncludeTax);
+        Assert.False(e.IsTest);
+        Assert.Equal("bob.norman@hostmail.com", e.Customer!.Key);
+        Assert.Equal("Bob Norman", e.Customer.Name);
+        // Free shipping (0.00, no tax) adds no line.
+        Assert.Equal(["IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK"], e.Lines.Select(l => l.Sku));
+        var line = e.Lines[0];
+        Assert.Equal(1m, line.Quantity);
+        Assert.Equal(199.00m, line.Rate);
+        Assert.Equal(6m, line.TaxRate);
+        Assert.Equal(11.94m, line.TaxAmount);
+        Assert.Equal(0m, line.Discount);
+        Assert.Equal("IPod Nano - 8gb - green", line.Description);
+        Assert.False(line.IsService);
+    }
+
+    [Fact]
+    public void Event_id_wins_over_webhook_id_as_the_delivery_key()
+    {
+        var m = Map("orders/create", ShopSamples.Bytes("shopify", "orders-create.json"), null, ("X-Shopify-Event-Id", "ev-9"));
+        Assert.Equal("event:ev-9", Assert.IsType<SourceMapping.Events>(m).DeliveryKey);
+    }
+
+    [Fact]
+    public void A_tax_inclusive_Indian_order_keeps_gross_prices_the_stated_tax_and_the_GST_state_code()
+    {
+        var e = Single(Map("orders/create", ShopSamples.Bytes("shopify", "orders-create--india-inclusive.json"))).Event;
+        Assert.True(e.PricesIncludeTax);
+        Assert.Equal("5734112657458", e.ExternalId);
+        Assert.Equal("29", e.PlaceOfSupply);
+        Assert.Equal("IN", e.Country);
+        Assert.Equal("INR", e.Currency);
+        Assert.Equal(new DateOnly(2026, 5, 25), e.Date);
+        var line = Assert.Single(e.Lines);
+        Assert.Equal(("TEA-ASSAM-250", 2m, 118.00m, 18m, 36.00m), (line.Sku, line.Quantity, line.Rate, line.TaxRate, line.TaxAmount));
+    }
+
+    [Fact]
+    public void Ids_beyond_two_to_the_53_survive_exactly()
+    {
+        var body = ShopSamples.Edited("shopify", "orders-create.json", o => o["id"] = 820982911946154508L);
+        Assert.Equal("820982911946154508", Single(Map("orders/create", body)).Event.ExternalId);
+        // And written as a string, as some relays do.
+        body = ShopSamples.Edited("shopify", "orders-create.json", o => o["id"] = "820982911946154509");
+        Assert.Equal("820982911946154509", Single(Map("orders/create", body)).Event.ExternalId);
+    }
+
+    [Fact]
+    public void SaleOn_decides_which_topic_creates_the_sale_and_the_other_is_only_recorded()
+    {
+        var create = ShopSamples.Bytes("shopify", "orders-create.json");
+        var paid = ShopSamples.Bytes("shopify", "orders-paid.json");
+        Assert.Equal("sale|450789469", Single(Map("orders/create", create, "create")).DedupeKey);
+        Assert.IsType<SourceMapping.Recorded>(Map("orders/paid", paid, "create"));
+
+        Assert.IsType<SourceMapping.Recorded>(Map("orders/create", create, "paid"));
+        var sale = Single(Map("orders/paid", paid, "paid"));
+        Assert.Equal("sale|450789469", sale.DedupeKey);
+        Assert.Equal(EventKind.Sale, sale.Event.Kind);
+        // Before payment an update of a saleOn=paid order has no sale to compare with: recorded, not queued.
+        Assert.IsType<SourceMapping.Recorded>(Map("orders/updated", create, "paid"));
+    }
+
+    [Fact]
+    public void Orders_updated_is_a_snapshot_of_current_quantities_net_of_refunds()
+    {
+        var d = Single(Map("orders/updated", ShopSamples.Bytes("shopify", "orders-updated.json")));
+        Assert.Equal(EventKind.Update, d.Event.Kind);
+        Assert.Equal("update|450789469|2008-01-12T11:15:02-05:00", d.DedupeKey);
+        Assert.Equal(new DateOnly(2008, 1, 12), d.Event.Date);
+        // The black iPod was refunded: current_quantity 0 drops it from the snapshot.
+        Assert.Equal(["IPOD2008GREEN", "IPOD2008RED"], d.Event.Lines.Select(l => l.Sku));
+    }
+
+    [Fact]
+    public void Without_current_quantity_the_snapshot_subtracts_the_refunded_quantities()
+    {
+        var body = ShopSamples.Edited("shopify", "orders-updated.json", o =>
+        {
+            foreach (var li in o["line_items"]!.AsArray()) li!.AsObject().Remove("current_quantity");
+            o["line_items"]![0]!["quantity"] = 3;
+        });
+        var lines = Single(Map("orders/updated", body)).Event.Lines;
+        Assert.Equal(["IPOD2008GREEN", "IPOD2008RED"], lines.Select(l => l.Sku));
+        Assert.Equal(3m, lines[0].Quantity);
+        Assert.Equal(11.94m, lines[0].TaxAmount);
+    }
+
+    [Fact]
+    public void A_partly_refunded_line_keeps_its_share_of_the_discount_and_leaves_tax_to_posting()
+    {
+        var body = ShopSamples.Edited("shopify", "orders-updated.json", o =>
+        {
+            var li = o["line_items"]![0]!;
+            li["quantity"] = 3;
+            li["current_quantity"] = 2;
+            li["discount_allocations"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["amount"] = "10.00" });
+        });
+        var line = Single(Map("orders/updated", body)).Event.Lines[0];
+        Assert.Equal(2m, line.Quantity);
+        Assert.Equal(6.67m, line.Discount); // 10.00 × 2/3, half away from zero
+        Assert.Null(line.TaxAmount);
+    }
+
+    [Fact]
+    public void Refunds_create_credits_the_refunded_lines_and_return_restocks()
+    {
+        var d = Single(Map("refunds/create", ShopSamples.Bytes("shopify", "refunds-create.json")));
+        Assert.Equal("refund|450789469|509562969", d.DedupeKey);
+        var e = d.Event;
+        Assert.Equal((EventKind.Refund, "450789469", "509562969"), (e.Kind, e.ExternalId, e.RefundId));
+        Assert.Equal(new DateOnly(2008, 1, 12), e.Date);
+        Assert.Equal("USD", e.Currency);
+        Assert.False(e.PricesIncludeTax);
+        var line = Assert.Single(e.Lines);
+        Assert.Equal(("IPOD2008BLACK", 1m, 199.00m, 6m, 11.94m, true), (line.Sku, line.Quantity, line.Rate, line.TaxRate, line.TaxAmount, line.Restock));
+    }
+
+    [Fact]
+    public void No_restock_refunds_return_no_stock_and_a_shipping_refund_is_a_service_line()
+    {
+        var e = Single(Map("refunds/create", ShopSamples.Bytes("shopify", "refunds-create--no-restock.json"))).Event;
+        Assert.Equal(2, e.Lines.Count);
+        Assert.False(e.Lines[0].Restock);
+        Assert.Equal("IPOD2008GREEN", e.Lines[0].Sku);
+        var shipping = e.Lines[1];
+        Assert.Equal(("shipping", 1m, 5.00m, true, false), (shipping.Sku, shipping.Quantity, shipping.Rate, shipping.IsService, shipping.Restock));
+    }
+
+    [Fact]
+    public void Legacy_refunds_without_restock_type_follow_the_restock_flag()
+    {
+        var body = ShopSamples.Edited("shopify", "refunds-create.json", r =>
+        {
+            r["restock"] = false;
+            r["refund_line_items"]![0]!.AsObject().Remove("restock_type");
+        });
+        Assert.False(Single(Map("refunds/create", body)).Event.Lines[0].Restock);
+    }
+
+    [Fact]
+    public void A_refund_of_a_tax_inclusive_line_is_recognised_as_gross()
+    {
+        var body = ShopSamples.Edited("shopify", "refunds-create.json", r =>
+        {
+            var li = r["refund_line_items"]![0]!["line_item"]!;
+            li["price"] = "118.00";
+            li["tax_lines"] = System.Text.Json.Nodes.JsonNode.Parse("""[{"title":"IGST","price":"18.00","rate":0.18}]""");
+        });
+        var e = Single(Map("refunds/create", body)).Event;
+        Assert.True(e.PricesIncludeTax);
+        Assert.Equal(18m, e.Lines[0].TaxRate);
+    }
+
+    [Fact]
+    public void A_money_only_refund_is_recorded_not_posted()
+    {
+        var body = ShopSamples.Edited("shopify", "refunds-create.json", r => r["refund_line_items"] = new System.Text.Json.Nodes.JsonArray());
+        var recorded = Assert.IsType<SourceMapping.Recorded>(Map("refunds/create", body));
+        Assert.Contains("210.94", recorded.Status);
+    }
+
+    [Fact]
+    public void Orders_cancelled_is_a_cancel_of_the_order()
+    {
+        var d = Single(Map("orders/cancelled", ShopSamples.Bytes("shopify", "orders-cancelled.json")));
+        Assert.Equal("cancel|450789469", d.DedupeKey);
+        Assert.Equal(EventKind.Cancel, d.Event.Kind);
+        Assert.Equal(new DateOnly(2008, 1, 11), d.Event.Date);
+    }
+
+    [Fact]
+    public void Products_update_gives_each_variant_its_price_and_tracked_stock()
+    {
+        var d = Single(Map("products/update", ShopSamples.Bytes("shopify", "products-update.json")));
+        Assert.Equal("product|632910392|2011-10-21T09:00:00-04:00", d.DedupeKey);
+        var e = d.Event;
+        Assert.Equal(EventKind.Product, e.Kind);
+        Assert.Equal("632910392", e.ExternalId);
+        Assert.Equal(["IPOD2008PINK", "IPOD2008RED", "shopify:632910392:457924702"], e.Lines.Select(l => l.Sku));
+        Assert.Equal([199.00m, 199.00m, 189.00m], e.Lines.Select(l => l.Rate));
+        Assert.Equal([10m, 20m, null], e.Lines.Select(l => l.StockLevel));
+        Assert.Equal("IPod Nano - 8GB - Pink", e.Lines[0].Description);
+    }
+
+    [Fact]
+    public void Orders_edited_envelope_is_recorded_and_an_order_body_is_an_update()
+    {
+        var recorded = Assert.IsType<SourceMapping.Recorded>(Map("orders/edited", ShopSamples.Bytes("shopify", "orders-edited.json")));
+        Assert.Equal("450789469", recorded.ExternalId);
+        Assert.Equal(EventKind.Update, Single(Map("orders/edited", ShopSamples.Bytes("shopify", "orders-updated.json"))).Event.Kind);
+    }
+
+    [Fact]
+    public void Test_orders_are_flagged()
+    {
+        var body = ShopSamples.Edited("shopify", "orders-create.json", o => o["test"] = true);
+        Assert.True(Single(Map("orders/create", body)).Event.IsTest);
+    }
+
+    [Fact]
+    public void Unknown_topics_are_ignored_and_a_missing_topic_is_invalid()
+    {
+        Assert.IsType<SourceMapping.Ignored>(Map("customers/create", Encoding.UTF8.GetBytes("""{"id":1}""")));
+        var m = _source.Map(ShopSamples.Connection(Platform.Shopify), ShopSamples.Headers(), ShopSamples.Bytes("shopify", "orders-create.json"), Now);
+        Assert.Contains("X-Shopify-Topic", Assert.IsType<SourceMapping.Invalid>(m).Error);
+    }
+
+    [Theory]
+    [InlineData("price", "\"abc\"", "line_items[0].price")]
+    [InlineData("quantity", "null", "line_items[0].quantity is required")]
+    [InlineData("quantity", "-1", "line_items[0].quantity must not be negative")]
+    public void A_bad_line_field_is_named_in_the_error(string field, string json, string expected)
+    {
+        var body = ShopSamples.Edited("shopify", "orders-create.json", o => o["line_items"]![0]![field] = System.Text.Json.Nodes.JsonNode.Parse(json));
+        var invalid = Assert.IsType<SourceMapping.Invalid>(Map("orders/create", body));
+        Assert.Contains(expected, invalid.Error);
+        Assert.Equal("450789469", invalid.ExternalId);
+    }
+
+    [Fact]
+    public void An_order_without_id_or_line_items_is_invalid()
+    {
+        Assert.Contains("id is required", Assert.IsType<SourceMapping.Invalid>(Map("orders/create", ShopSamples.Edited("shopify", "orders-create.json", o => o.Remove("id")))).Error);
+        Assert.Contains("line_items is required", Assert.IsType<SourceMapping.Invalid>(Map("orders/create", ShopSamples.Edited("shopify", "orders-create.json", o => o.Remove("line_items")))).Error);
+        Assert.IsType<SourceMapping.Invalid>(Map("orders/create", Encoding.UTF8.GetBytes("[1,2]")));
+        Assert.IsType<SourceMapping.Invalid>(Map("orders/create", Encoding.UTF8.GetBytes("{not json")));
+    }
+}
