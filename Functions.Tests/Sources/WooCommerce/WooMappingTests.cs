@@ -1,0 +1,204 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Connectors.Connections;
+using Connectors.Ingest;
+using Connectors.Sources;
+using Connectors.Sources.WooCommerce;
+using Connectors.Tests.Fixtures;
+
+namespace Connectors.Tests.Sources.WooCommerce;
+
+/// <summary>Each WooCommerce topic's sample (REST docs and frappe fixture shapes) mapped to canonical events.</summary>
+public sealed class WooMappingTests
+{
+    static readonly DateTimeOffset Now = new(2026, 5, 25, 12, 0, 0, TimeSpan.Zero);
+    readonly WooCommerceSource _source = new();
+
+    SourceMapping Map(string? topic, byte[] body) =>
+        _source.Map(ShopSamples.Connection(Platform.WooCommerce), topic is null ? ShopSamples.Headers(("X-WC-Webhook-Delivery-ID", "d-1")) : ShopSamples.Headers(("X-WC-Webhook-Topic", topic), ("X-WC-Webhook-Delivery-ID", "d-1")), body, Now);
+
+    static IReadOnlyList<EventDraft> Drafts(SourceMapping m) => Assert.IsType<SourceMapping.Events>(m).Drafts;
+
+    [Fact]
+    public void Order_created_in_processing_is_the_sale_with_fallback_skus_decoded_names_and_shipping()
+    {
+        var m = Map("order.created", ShopSamples.Bytes("woocommerce", "order-created.json"));
+        Assert.Equal("d-1", Assert.IsType<SourceMapping.Events>(m).DeliveryKey);
+        var d = Assert.Single(Drafts(m));
+        Assert.Equal("sale|727", d.DedupeKey);
+        var e = d.Event;
+        Assert.Equal((EventKind.Sale, "727", (string?)null), (e.Kind, e.ExternalId, e.OrderName));
+        Assert.Equal(new DateOnly(2017, 3, 22), e.Date);
+        Assert.Equal(("USD", "US", "CA"), (e.Currency, e.Country, e.PlaceOfSupply));
+        Assert.Equal("john.doe@example.com", e.Customer!.Key);
+        Assert.Equal("John Doe", e.Customer.Name);
+        Assert.False(e.PricesIncludeTax);
+        Assert.Equal(["woo:93", "Bar3", "shipping"], e.Lines.Select(l => l.Sku));
+        var single = e.Lines[0];
+        // No rate_percent in this (3.0) payload: the rate is the stated tax over the amount, 0.45 / 6.00.
+        Assert.Equal((2m, 3m, 0m, 7.5m, 0.45m), (single.Quantity, single.Rate, single.Discount, single.TaxRate, single.TaxAmount));
+        Assert.Equal("Ship Your Idea – Color: Black, Size: M Test", e.Lines[1].Description);
+        var shipping = e.Lines[2];
+        Assert.Equal((1m, 10.00m, true, "Flat Rate"), (shipping.Quantity, shipping.Rate, shipping.IsService, shipping.Description));
+    }
+
+    [Fact]
+    public void A_variation_without_sku_maps_to_product_and_variation_ids()
+    {
+        var body = ShopSamples.Edited("woocommerce", "order-created.json", o => o["line_items"]![1]!["sku"] = "");
+        Assert.Equal("woo:22:23", Drafts(Map("order.created", body))[0].Event.Lines[1].Sku);
+    }
+
+    [Fact]
+    public void A_coupon_is_the_line_discount_and_tax_rates_come_from_rate_percent()
+    {
+        var e = Assert.Single(Drafts(Map("order.created", ShopSamples.Bytes("woocommerce", "order-created--coupon-shipping.json")))).Event;
+        Assert.Equal(("312", "INR", "IN", "29"), (e.ExternalId, e.Currency, e.Country, e.PlaceOfSupply));
+        // The GSTIN from the order meta is the customer key, normalised; the e-mail is lower-cased.
+        Assert.Equal("29AABCR1234K1Z5", e.Customer!.Key);
+        Assert.Equal("asha.rao@example.in", e.Customer.Email);
+        var item = e.Lines[0];
+        Assert.Equal(("COFFEE-500", 2m, 500.00m, 100.00m, 18m, 162.00m), (item.Sku, item.Quantity, item.Rate, item.Discount, item.TaxRate, item.TaxAmount));
+        var shipping = e.Lines[1];
+        Assert.Equal(("shipping", 50.00m, 18m, 9.00m, true), (shipping.Sku, shipping.Rate, shipping.TaxRate, shipping.TaxAmount, shipping.IsService));
+        // Lines add up to the order total: 2 × 500 − 100 + 162 + 50 + 9 = 1121.00.
+        Assert.Equal(1121.00m, e.Lines.Sum(l => l.Quantity * l.Rate - l.Discount + l.TaxAmount!.Value));
+    }
+
+    [Fact]
+    public void A_tax_inclusive_shop_is_mapped_on_gross_amounts()
+    {
+        var body = ShopSamples.Edited("woocommerce", "order-created--coupon-shipping.json", o => o["prices_include_tax"] = true);
+        var e = Assert.Single(Drafts(Map("order.created", body))).Event;
+        Assert.True(e.PricesIncludeTax);
+        var item = e.Lines[0];
+        // Gross: (1000 + 180) / 2 = 590 per unit; discount (1000 + 180) − (900 + 162) = 118.
+        Assert.Equal((590.00m, 118.00m, 162.00m), (item.Rate, item.Discount, item.TaxAmount));
+        Assert.Equal(59.00m, e.Lines[1].Rate);
+    }
+
+    [Fact]
+    public void On_hold_orders_are_recorded_and_post_once_an_update_brings_them_to_processing()
+    {
+        var recorded = Assert.IsType<SourceMapping.Recorded>(Map("order.created", ShopSamples.Bytes("woocommerce", "order-created--on-hold.json")));
+        Assert.Equal("205", recorded.ExternalId);
+        Assert.Contains("on-hold", recorded.Status);
+        Assert.IsType<SourceMapping.Recorded>(Map("order.updated", ShopSamples.Bytes("woocommerce", "order-created--on-hold.json")));
+
+        var drafts = Drafts(Map("order.updated", ShopSamples.Bytes("woocommerce", "order-updated--on-hold-to-processing.json")));
+        Assert.Equal(["sale|205", "update|205|2021-11-30T08:40:00"], drafts.Select(d => d.DedupeKey));
+        var sale = drafts[0].Event;
+        Assert.Equal(EventKind.Sale, sale.Kind);
+        // No shipping address: the billing state (MH) is the place of supply.
+        Assert.Equal("27", sale.PlaceOfSupply);
+        Assert.Equal(("woo-album", 15.00m, 18m, 2.70m), (sale.Lines[0].Sku, sale.Lines[0].Rate, sale.Lines[0].TaxRate, sale.Lines[0].TaxAmount));
+        Assert.Equal(EventKind.Update, drafts[1].Event.Kind);
+    }
+
+    [Fact]
+    public void Order_updated_without_refunds_is_the_sale_key_again_plus_a_snapshot()
+    {
+        var drafts = Drafts(Map("order.updated", ShopSamples.Bytes("woocommerce", "order-updated.json")));
+        Assert.Equal(["sale|727", "update|727|2017-03-22T19:30:35"], drafts.Select(d => d.DedupeKey));
+        Assert.Equal(3, drafts[1].Event.Lines.Count);
+        Assert.Equal(new DateOnly(2017, 3, 22), drafts[1].Event.Date);
+    }
+
+    [Fact]
+    public void Each_listed_refund_is_a_proportional_value_credit_without_restock()
+    {
+        var drafts = Drafts(Map("order.updated", ShopSamples.Bytes("woocommerce", "order-updated--refunds.json")));
+        Assert.Equal(["sale|723", "refund|723|726", "refund|723|724"], drafts.Select(d => d.DedupeKey));
+        var r724 = drafts[2].Event;
+        Assert.Equal((EventKind.Refund, "723", "724"), (r724.Kind, r724.ExternalId, r724.RefundId));
+        // Refund 724 (9.00) is the first by id: 9 / 39 = 0.230769 of every line.
+        Assert.All(r724.Lines, l => Assert.Equal(0.230769m, l.Quantity));
+        Assert.All(r724.Lines, l => Assert.False(l.Restock));
+        Assert.Equal(["woo:87", "woo:34", "shipping"], r724.Lines.Select(l => l.Sku));
+        Assert.Equal(9.00m, decimal.Round(r724.Lines.Sum(l => l.Quantity * l.Rate), 2));
+        // Refund 726 (10.00) takes 19/39 − 9/39, cumulatively rounded: 0.487179 − 0.230769.
+        Assert.All(drafts[1].Event.Lines, l => Assert.Equal(0.256410m, l.Quantity));
+        Assert.Equal(10.00m, decimal.Round(drafts[1].Event.Lines.Sum(l => l.Quantity * l.Rate), 2));
+    }
+
+    [Fact]
+    public void Refunds_adding_up_to_the_order_total_credit_every_line_exactly_in_full()
+    {
+        var body = ShopSamples.Edited("woocommerce", "order-updated--refunds.json", o =>
+            o["refunds"] = JsonNode.Parse("""[{"id":801,"reason":"","total":"-13.00"},{"id":802,"reason":"","total":"-13.00"},{"id":803,"reason":"","total":"-13.00"}]"""));
+        var refunds = Drafts(Map("order.updated", body)).Where(d => d.Event.Kind == EventKind.Refund).ToList();
+        Assert.Equal(3, refunds.Count);
+        foreach (var sku in new[] { "woo:87", "woo:34", "shipping" })
+            Assert.Equal(1m, refunds.Sum(r => r.Event.Lines.Single(l => l.Sku == sku).Quantity));
+    }
+
+    [Fact]
+    public void Cancelled_after_payment_is_a_cancel_and_unpaid_cancellations_are_recorded()
+    {
+        var d = Assert.Single(Drafts(Map("order.updated", ShopSamples.Bytes("woocommerce", "order-updated--cancelled.json"))));
+        Assert.Equal(("cancel|727", EventKind.Cancel), (d.DedupeKey, d.Event.Kind));
+        var unpaid = ShopSamples.Edited("woocommerce", "order-updated--cancelled.json", o => { o["date_paid"] = null; o["payment_method"] = "stripe"; });
+        Assert.IsType<SourceMapping.Recorded>(Map("order.updated", unpaid));
+    }
+
+    [Fact]
+    public void Order_deleted_is_a_cancel_from_the_bare_id()
+    {
+        var d = Assert.Single(Drafts(Map("order.deleted", ShopSamples.Bytes("woocommerce", "order-deleted.json"))));
+        Assert.Equal(("cancel|727", EventKind.Cancel, "727"), (d.DedupeKey, d.Event.Kind, d.Event.ExternalId));
+    }
+
+    [Fact]
+    public void Product_updated_sets_name_price_and_managed_stock()
+    {
+        var d = Assert.Single(Drafts(Map("product.updated", ShopSamples.Bytes("woocommerce", "product-updated.json"))));
+        Assert.Equal("product|794|2017-03-24T12:12:40", d.DedupeKey);
+        var line = Assert.Single(d.Event.Lines);
+        Assert.Equal(("PQ-19", "Premium Quality", 21.99m, (decimal?)40m), (line.Sku, line.Description, line.Rate, line.StockLevel));
+        var unmanaged = ShopSamples.Edited("woocommerce", "product-updated.json", p => { p["manage_stock"] = false; p["sku"] = ""; });
+        var l2 = Assert.Single(Assert.Single(Drafts(Map("product.created", unmanaged))).Event.Lines);
+        Assert.Equal(("woo:794", (decimal?)null), (l2.Sku, l2.StockLevel));
+        var variation = ShopSamples.Edited("woocommerce", "product-updated.json", p => { p["type"] = "variation"; p["parent_id"] = 790; p["sku"] = ""; p["manage_stock"] = "parent"; });
+        var l3 = Assert.Single(Assert.Single(Drafts(Map("product.updated", variation))).Event.Lines);
+        Assert.Equal(("woo:790:794", (decimal?)40m), (l3.Sku, l3.StockLevel));
+    }
+
+    [Fact]
+    public void The_seed_body_without_a_topic_posts_a_sale()
+    {
+        var d = Assert.Single(Drafts(Map(null, ShopSamples.Bytes("woocommerce", "no-topic--seed-002.json"))));
+        Assert.Equal("sale|9999", d.DedupeKey);
+        var e = d.Event;
+        Assert.Equal(("jane@example.com", "Jane Doe"), (e.Customer!.Key, e.Customer.Name));
+        Assert.Equal(DateOnly.FromDateTime(Now.UtcDateTime), e.Date);
+        var line = Assert.Single(e.Lines);
+        Assert.Equal(("woo:42", "Sample Product", 1m, 19.99m, 0m), (line.Sku, line.Description, line.Quantity, line.Rate, line.Discount));
+        Assert.Null(line.TaxAmount);
+    }
+
+    [Fact]
+    public void Unknown_topics_are_ignored_and_shapeless_bodies_are_invalid()
+    {
+        Assert.IsType<SourceMapping.Ignored>(Map("coupon.created", Encoding.UTF8.GetBytes("""{"id":1}""")));
+        Assert.IsType<SourceMapping.Invalid>(Map(null, Encoding.UTF8.GetBytes("""{"hello":"world"}""")));
+    }
+
+    [Theory]
+    [InlineData("quantity", "\"two\"", "line_items[0].quantity")]
+    [InlineData("quantity", "null", "line_items[0].quantity is required")]
+    [InlineData("total", "\"1,5\"", "line_items[0].total")]
+    public void A_bad_line_field_is_named_in_the_error(string field, string json, string expected)
+    {
+        var body = ShopSamples.Edited("woocommerce", "order-created.json", o => o["line_items"]![0]![field] = JsonNode.Parse(json));
+        var invalid = Assert.IsType<SourceMapping.Invalid>(Map("order.created", body));
+        Assert.Contains(expected, invalid.Error);
+        Assert.Equal("727", invalid.ExternalId);
+    }
+
+    [Fact]
+    public void A_line_with_neither_sku_nor_product_id_is_invalid()
+    {
+        var body = ShopSamples.Edited("woocommerce", "order-created.json", o => o["line_items"]![0]!["product_id"] = 0);
+        Assert.Contains("line_items[0] has neither a sku nor a product_id", Assert.IsType<SourceMapping.Invalid>(Map("order.created", body)).Error);
+    }
+}
