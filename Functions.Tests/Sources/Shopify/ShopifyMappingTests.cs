@@ -123,7 +123,7 @@ public sealed class ShopifyMappingTests
     }
 
     [Fact]
-    public void A_partly_refunded_line_keeps_its_share_of_the_discount_and_leaves_tax_to_posting()
+    public void A_partly_refunded_line_keeps_its_share_of_the_discount_and_of_the_stated_tax()
     {
         var body = ShopSamples.Edited("shopify", "orders-updated.json", o =>
         {
@@ -135,7 +135,15 @@ public sealed class ShopifyMappingTests
         var line = Single(Map("orders/updated", body)).Event.Lines[0];
         Assert.Equal(2m, line.Quantity);
         Assert.Equal(6.67m, line.Discount); // 10.00 × 2/3, half away from zero
-        Assert.Null(line.TaxAmount);
+        Assert.Equal(7.96m, line.TaxAmount); // 11.94 stated for 3, × 2/3
+    }
+
+    [Fact]
+    public void A_snapshot_states_each_sku_once()
+    {
+        var body = ShopSamples.Edited("shopify", "orders-updated.json", o => o["line_items"]![1]!["sku"] = "IPOD2008GREEN");
+        var line = Assert.Single(Single(Map("orders/updated", body)).Event.Lines);
+        Assert.Equal(("IPOD2008GREEN", 2m, 199.00m, 23.88m), (line.Sku, line.Quantity, line.Rate, line.TaxAmount));
     }
 
     [Fact]

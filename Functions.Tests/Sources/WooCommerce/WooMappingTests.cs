@@ -104,21 +104,22 @@ public sealed class WooMappingTests
         Assert.Equal(new DateOnly(2017, 3, 22), drafts[1].Event.Date);
     }
 
+    static decimal Credited(CanonicalLine l) => l.Quantity * l.Rate - l.Discount + (l.TaxAmount ?? 0);
+
     [Fact]
-    public void Each_listed_refund_is_a_proportional_value_credit_without_restock()
+    public void Each_listed_refund_is_a_value_credit_spread_over_the_lines_to_the_cent_without_restock()
     {
         var drafts = Drafts(Map("order.updated", ShopSamples.Bytes("woocommerce", "order-updated--refunds.json")));
         Assert.Equal(["sale|723", "refund|723|726", "refund|723|724"], drafts.Select(d => d.DedupeKey));
         var r724 = drafts[2].Event;
         Assert.Equal((EventKind.Refund, "723", "724"), (r724.Kind, r724.ExternalId, r724.RefundId));
-        // Refund 724 (9.00) is the first by id: 9 / 39 = 0.230769 of every line.
-        Assert.All(r724.Lines, l => Assert.Equal(0.230769m, l.Quantity));
-        Assert.All(r724.Lines, l => Assert.False(l.Restock));
         Assert.Equal(["woo:87", "woo:34", "shipping"], r724.Lines.Select(l => l.Sku));
-        Assert.Equal(9.00m, decimal.Round(r724.Lines.Sum(l => l.Quantity * l.Rate), 2));
-        // Refund 726 (10.00) takes 19/39 − 9/39, cumulatively rounded: 0.487179 − 0.230769.
-        Assert.All(drafts[1].Event.Lines, l => Assert.Equal(0.256410m, l.Quantity));
-        Assert.Equal(10.00m, decimal.Round(drafts[1].Event.Lines.Sum(l => l.Quantity * l.Rate), 2));
+        Assert.All(r724.Lines, l => Assert.False(l.Restock));
+        // Refund 724 (the first by id, 9.00 of 39.00) takes 9/39 of each line to the cent, largest remainders first:
+        // exact 2.0769 / 4.6154 / 2.3077 -> 2.08 + 4.61 + 2.31 = 9.00.
+        Assert.Equal([2.08m, 4.61m, 2.31m], r724.Lines.Select(Credited));
+        Assert.Equal([0.231111m, 0.2305m, 0.231m], r724.Lines.Select(l => l.Quantity));
+        Assert.Equal(10.00m, drafts[1].Event.Lines.Sum(Credited));
     }
 
     [Fact]
@@ -128,8 +129,28 @@ public sealed class WooMappingTests
             o["refunds"] = JsonNode.Parse("""[{"id":801,"reason":"","total":"-13.00"},{"id":802,"reason":"","total":"-13.00"},{"id":803,"reason":"","total":"-13.00"}]"""));
         var refunds = Drafts(Map("order.updated", body)).Where(d => d.Event.Kind == EventKind.Refund).ToList();
         Assert.Equal(3, refunds.Count);
-        foreach (var sku in new[] { "woo:87", "woo:34", "shipping" })
+        Assert.All(refunds, r => Assert.Equal(13.00m, r.Event.Lines.Sum(Credited)));
+        foreach (var (sku, value) in new[] { ("woo:87", 9.00m), ("woo:34", 20.00m), ("shipping", 10.00m) })
+        {
             Assert.Equal(1m, refunds.Sum(r => r.Event.Lines.Single(l => l.Sku == sku).Quantity));
+            Assert.Equal(value, refunds.Sum(r => Credited(r.Event.Lines.Single(l => l.Sku == sku))));
+        }
+    }
+
+    [Fact]
+    public void A_refund_of_a_taxed_order_credits_tax_in_the_same_share()
+    {
+        var body = ShopSamples.Edited("woocommerce", "order-created--coupon-shipping.json", o =>
+        {
+            o["status"] = "completed";
+            o["refunds"] = JsonNode.Parse("""[{"id":990,"reason":"damaged","total":"-560.50"}]""");
+        });
+        var refund = Drafts(Map("order.updated", body)).Single(d => d.Event.Kind == EventKind.Refund).Event;
+        Assert.Equal(("990", "damaged"), (refund.RefundId, refund.SourceStatus));
+        // Half of 1121.00: the coffee line 531.00 (450.00 + 81.00 tax), shipping 29.50 (25.00 + 4.50).
+        Assert.Equal([531.00m, 29.50m], refund.Lines.Select(Credited));
+        Assert.Equal([81.00m, 4.50m], refund.Lines.Select(l => l.TaxAmount!.Value));
+        Assert.Equal([1m, 0.5m], refund.Lines.Select(l => l.Quantity));
     }
 
     [Fact]

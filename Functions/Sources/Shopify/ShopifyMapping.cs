@@ -36,6 +36,7 @@ public static class ShopifyMapping
                 foreach (var s in o.ShippingLines ?? [])
                     if (ShippingLine(s) is { } line) lines.Add(line);
         }
+        if (snapshot) lines = SameSku.Merge(lines);
         var (country, region) = Region(o.ShippingAddress, o.BillingAddress);
         return new CanonicalEvent
         {
@@ -72,9 +73,9 @@ public static class ShopifyMapping
             Quantity = quantity,
             Rate = price,
             TaxRate = TaxRate(li.TaxLines),
-            // Part of a line keeps its share of the discount; its tax is left to posting (Shopify states it only for the whole line).
+            // Part of a line keeps its share of the discount and of the tax Shopify stated for the whole line.
             Discount = whole ? discount : ShopBody.Money(discount * quantity / ordered),
-            TaxAmount = whole ? stated : null,
+            TaxAmount = whole ? stated : ShopBody.Money(stated * quantity / ordered),
         };
     }
 

@@ -104,3 +104,29 @@ public static class Fractions
 
     public static decimal Quantity(decimal quantity, decimal fraction) => decimal.Round(quantity * fraction, 6, MidpointRounding.AwayFromZero);
 }
+
+/// <summary>
+/// An update is compared with the order per SKU, so a snapshot states each SKU once: lines of the same SKU (two shipping
+/// lines, one variant on two lines with different engravings) are added together, keeping every amount.
+/// </summary>
+public static class SameSku
+{
+    public static List<Ingest.CanonicalLine> Merge(List<Ingest.CanonicalLine> lines)
+    {
+        if (lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal).Count() == lines.Count) return lines;
+        return lines.GroupBy(l => l.Sku, StringComparer.Ordinal).Select(g =>
+        {
+            if (g.Count() == 1) return g.First();
+            var quantity = g.Sum(l => l.Quantity);
+            var gross = g.Sum(l => l.Quantity * l.Rate);
+            return g.First() with
+            {
+                Quantity = quantity,
+                // One rate for the SKU; the rounding of a weighted rate is absorbed by the discount so the amount stays exact.
+                Rate = quantity == 0 ? g.First().Rate : decimal.Round(gross / quantity, 6, MidpointRounding.AwayFromZero),
+                Discount = g.Sum(l => l.Discount) + (quantity == 0 ? 0 : quantity * decimal.Round(gross / quantity, 6, MidpointRounding.AwayFromZero) - gross),
+                TaxAmount = g.All(l => l.TaxAmount is not null) ? g.Sum(l => l.TaxAmount!.Value) : null,
+            };
+        }).ToList();
+    }
+}

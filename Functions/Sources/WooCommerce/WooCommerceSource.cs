@@ -90,7 +90,7 @@ public sealed class WooCommerceSource : IWebhookSource
                 // With refunds listed, the snapshot is left out: Woo only lets pending/on-hold orders be edited, so the
                 // refunds explain every change, and a snapshot racing its own refunds would credit them twice.
                 if (topic == "order.updated" && refunds.Count == 0)
-                    drafts.Add(new EventDraft(WooMapping.Order(o, EventKind.Update, receivedAt), $"update|{id}|{ShopBody.Blank(o.DateModifiedGmt) ?? ShopBody.Blank(o.DateModified) ?? Storage.Keys.Hash(body.Span)}"));
+                    drafts.Add(new EventDraft(WooMapping.Order(o, EventKind.Update, receivedAt) is var u ? u with { Lines = SameSku.Merge([.. u.Lines]) } : null!, $"update|{id}|{ShopBody.Blank(o.DateModifiedGmt) ?? ShopBody.Blank(o.DateModified) ?? Storage.Keys.Hash(body.Span)}"));
                 for (var i = 0; i < refunds.Count; i++)
                 {
                     var r = refunds[i];

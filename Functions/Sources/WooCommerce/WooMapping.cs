@@ -90,32 +90,83 @@ public static class WooMapping
     };
 
     /// <summary>
-    /// One value refund as a credit of the same fraction of every line (quantity × fraction, discount and tax × fraction),
-    /// never restocked: Woo's order payload does not say which items came back. The fraction is the refund's share of the
-    /// order total, computed cumulatively in refund-id order so that refunds adding up to the order total credit exactly
-    /// every line in full.
+    /// One value refund as a credit spread over the order's lines, never restocked: Woo's order payload lists refunds only
+    /// as {id, reason, total} and does not say which items came back. The refunds are replayed in id order over what is
+    /// still open on each line (amount + tax): each takes its total in whole cents from the lines in proportion to their
+    /// value (largest remainder, capped at what is open), and the same share of the line's quantity and tax. So a refund's
+    /// lines add up to exactly its total, no line is credited beyond what was sold, and refunds adding up to the order total
+    /// credit every line exactly in full. The cents sit in the line's discount (quantity × rate − discount = the amount),
+    /// which posting takes as it stands.
     /// </summary>
     public static IReadOnlyList<CanonicalLine> RefundLines(WooOrder o, IReadOnlyList<CanonicalLine> orderLines, WooRefund refund)
     {
-        var total = o.Total ?? orderLines.Sum(l => l.Rate * l.Quantity - l.Discount + (o.PricesIncludeTax ? 0 : l.TaxAmount ?? 0));
-        if (total <= 0) throw new PayloadFieldException("total must be greater than 0 to spread a refund over the order's lines.");
-        var ordered = (o.Refunds ?? []).Where(r => r.Id is not null).OrderBy(r => r.Id).ToList();
-        var before = ordered.TakeWhile(r => r.Id != refund.Id).Sum(r => Math.Abs(r.Total));
-        var fraction = Fractions.Of(before + Math.Abs(refund.Total), total) - Fractions.Of(before, total);
-        var lines = new List<CanonicalLine>();
-        foreach (var l in orderLines)
+        var gross = o.PricesIncludeTax;
+        // Per line: amount as posting computes it (gross or net), its tax, and the value the customer paid for it.
+        var amounts = orderLines.Select(l => ShopBody.Money(l.Quantity * l.Rate - l.Discount)).ToArray();
+        var taxes = orderLines.Select(l => l.TaxAmount ?? 0m).ToArray();
+        var paid = orderLines.Select((l, i) => gross ? amounts[i] : amounts[i] + taxes[i]).ToArray();
+        var openPaid = (decimal[])paid.Clone();
+        var openTax = (decimal[])taxes.Clone();
+        var openQty = orderLines.Select(l => l.Quantity).ToArray();
+        if (paid.Sum() <= 0) throw new PayloadFieldException("line_items must have a value for a refund to be spread over them.");
+        foreach (var r in (o.Refunds ?? []).Where(r => r.Id is not null && r.Total != 0).OrderBy(r => r.Id))
         {
-            var q = Fractions.Quantity(l.Quantity, fraction);
-            if (q == 0) continue;
-            lines.Add(l with
+            var take = Allocate(Math.Min(Math.Abs(ShopBody.Money(r.Total)), openPaid.Sum()), paid, openPaid);
+            var lines = new List<CanonicalLine>();
+            for (var i = 0; i < orderLines.Count; i++)
             {
-                Quantity = q,
-                Discount = ShopBody.Money(l.Discount * fraction),
-                TaxAmount = l.TaxAmount is { } t ? ShopBody.Money(t * fraction) : null,
-                Restock = false,
-            });
+                if (take[i] == 0) continue;
+                var closes = take[i] == openPaid[i];
+                var quantity = closes ? openQty[i] : Math.Min(openQty[i], Fractions.Quantity(orderLines[i].Quantity, take[i] / paid[i]));
+                var tax = closes ? openTax[i] : Math.Min(openTax[i], ShopBody.Money(taxes[i] * take[i] / paid[i]));
+                var amount = gross ? take[i] : take[i] - tax;
+                if (r.Id == refund.Id)
+                    lines.Add(orderLines[i] with
+                    {
+                        Quantity = quantity,
+                        Discount = quantity * orderLines[i].Rate - amount,
+                        TaxAmount = orderLines[i].TaxAmount is null ? null : tax,
+                        Restock = false,
+                    });
+                openPaid[i] -= take[i];
+                openTax[i] -= tax;
+                openQty[i] -= quantity;
+            }
+            if (r.Id == refund.Id) return lines;
         }
-        return lines;
+        return [];
+    }
+
+    /// <summary>Splits cents over lines in proportion to their weights, largest remainder first, never past a line's open value.</summary>
+    static decimal[] Allocate(decimal total, decimal[] weights, decimal[] open)
+    {
+        var result = new decimal[weights.Length];
+        var left = total;
+        // Rounds: a line that hits its cap gives its excess to the others in the next round.
+        for (var round = 0; round < weights.Length + 1 && left > 0; round++)
+        {
+            var room = Enumerable.Range(0, weights.Length).Where(i => open[i] - result[i] > 0 && weights[i] > 0).ToList();
+            if (room.Count == 0) break;
+            var weight = room.Sum(i => weights[i]);
+            var shares = room.Select(i => (Index: i, Exact: left * weights[i] / weight)).ToList();
+            var given = 0m;
+            foreach (var (i, exact) in shares)
+            {
+                var cents = Math.Min(decimal.Floor(exact * 100m) / 100m, open[i] - result[i]);
+                result[i] += cents;
+                given += cents;
+            }
+            var spare = left - given;
+            foreach (var (i, _) in shares.OrderByDescending(s => s.Exact * 100m - decimal.Floor(s.Exact * 100m)).ThenBy(s => s.Index))
+            {
+                if (spare < 0.01m) break;
+                if (open[i] - result[i] < 0.01m) continue;
+                result[i] += 0.01m;
+                spare -= 0.01m;
+            }
+            left = total - result.Sum();
+        }
+        return result;
     }
 
     public static CanonicalEvent Product(WooProduct p, DateTimeOffset receivedAt)
