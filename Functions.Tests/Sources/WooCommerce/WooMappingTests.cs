@@ -217,9 +217,11 @@ public sealed class WooMappingTests
     }
 
     [Fact]
-    public void A_line_with_neither_sku_nor_product_id_is_invalid()
+    public void A_line_of_a_deleted_product_keeps_its_line_id_and_one_with_no_id_at_all_is_invalid()
     {
         var body = ShopSamples.Edited("woocommerce", "order-created.json", o => o["line_items"]![0]!["product_id"] = 0);
+        Assert.Equal("woo:item:315", Assert.Single(Drafts(Map("order.created", body))).Event.Lines[0].Sku);
+        body = ShopSamples.Edited("woocommerce", "order-created.json", o => { o["line_items"]![0]!["product_id"] = 0; o["line_items"]![0]!.AsObject().Remove("id"); });
         Assert.Contains("line_items[0] has neither a sku nor a product_id", Assert.IsType<SourceMapping.Invalid>(Map("order.created", body)).Error);
     }
 }

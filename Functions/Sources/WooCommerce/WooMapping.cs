@@ -65,7 +65,8 @@ public static class WooMapping
             var after = gross ? total + totalTax : total;
             lines.Add(new CanonicalLine
             {
-                Sku = SkuOf(li.Sku, li.ProductId, li.VariationId, at),
+                // A deleted product leaves product_id 0: the line id still identifies it (it posts as an unmapped SKU).
+                Sku = li.ProductId is not > 0 && ShopBody.Blank(li.Sku) is null && li.Id is > 0 ? $"woo:item:{li.Id}" : SkuOf(li.Sku, li.ProductId, li.VariationId, at),
                 Description = Text(li.Name),
                 Quantity = quantity,
                 Rate = decimal.Round(before / quantity, 6, MidpointRounding.AwayFromZero),
