@@ -51,6 +51,13 @@ public sealed class ShopifyMappingTests
     }
 
     [Fact]
+    public void A_REST_style_wrapped_body_is_read_as_the_resource_inside()
+    {
+        var wrapped = Encoding.UTF8.GetBytes("{\"order\":" + Encoding.UTF8.GetString(ShopSamples.Bytes("shopify", "orders-create.json")) + "}");
+        Assert.Equal("sale|450789469", Single(Map("orders/create", wrapped)).DedupeKey);
+    }
+
+    [Fact]
     public void Event_id_wins_over_webhook_id_as_the_delivery_key()
     {
         var m = Map("orders/create", ShopSamples.Bytes("shopify", "orders-create.json"), null, ("X-Shopify-Event-Id", "ev-9"));

@@ -41,6 +41,7 @@ public sealed class ShopifySource : IWebhookSource
         topic = topic.ToLowerInvariant();
         var deliveryKey = Header(headers, EventIdHeader) is { } ev ? "event:" + ev : Header(headers, WebhookIdHeader) is { } wh ? "webhook:" + wh : null;
         var saleOnPaid = string.Equals(connection.SaleOn, "paid", StringComparison.OrdinalIgnoreCase);
+        body = Unwrapped(body);
         try
         {
             return topic switch
@@ -114,6 +115,26 @@ public sealed class ShopifySource : IWebhookSource
 
     static bool IsPaid(ReadOnlyMemory<byte> body) =>
         ShopBody.Read(body, ShopifyJson.Default.ShopifyOrder, out _)?.FinancialStatus is "paid" or "partially_refunded" or "refunded";
+
+    /// <summary>
+    /// Webhooks send the bare resource; the REST API (and Shopify's own test fixtures) wrap it as {"order": {...}}.
+    /// A body that is exactly such a wrapper is read as the resource inside, so REST copies replay too.
+    /// </summary>
+    static ReadOnlyMemory<byte> Unwrapped(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object) return body;
+            using var properties = root.EnumerateObject();
+            var only = properties.Take(2).ToList();
+            if (only.Count == 1 && only[0].Name is "order" or "refund" or "product" && only[0].Value.ValueKind == System.Text.Json.JsonValueKind.Object)
+                return System.Text.Encoding.UTF8.GetBytes(only[0].Value.GetRawText());
+            return body;
+        }
+        catch (System.Text.Json.JsonException) { return body; }
+    }
 
     static bool IsOrderEdit(ReadOnlyMemory<byte> body, out string? orderId)
     {
