@@ -90,7 +90,11 @@ public sealed class WooCommerceSource : IWebhookSource
                 // With refunds listed, the snapshot is left out: Woo only lets pending/on-hold orders be edited, so the
                 // refunds explain every change, and a snapshot racing its own refunds would credit them twice.
                 if (topic == "order.updated" && refunds.Count == 0)
-                    drafts.Add(new EventDraft(WooMapping.Order(o, EventKind.Update, receivedAt) is var u ? u with { Lines = SameSku.Merge([.. u.Lines]) } : null!, $"update|{id}|{ShopBody.Blank(o.DateModifiedGmt) ?? ShopBody.Blank(o.DateModified) ?? Storage.Keys.Hash(body.Span)}"));
+                {
+                    var update = WooMapping.Order(o, EventKind.Update, receivedAt);
+                    var version = ShopBody.Blank(o.DateModifiedGmt) ?? ShopBody.Blank(o.DateModified) ?? Storage.Keys.Hash(body.Span);
+                    drafts.Add(new EventDraft(update with { Lines = SameSku.Merge([.. update.Lines]) }, $"update|{id}|{version}"));
+                }
                 for (var i = 0; i < refunds.Count; i++)
                 {
                     var r = refunds[i];
@@ -102,7 +106,8 @@ public sealed class WooCommerceSource : IWebhookSource
                         Lines = WooMapping.RefundLines(o, sale.Lines, r),
                         SourceStatus = ShopBody.Blank(r.Reason) ?? status,
                     };
-                    drafts.Add(new EventDraft(refund, $"refund|{id}|{refund.RefundId}"));
+                    // A refund beyond what the order still has open credits nothing more.
+                    if (refund.Lines.Count > 0) drafts.Add(new EventDraft(refund, $"refund|{id}|{refund.RefundId}"));
                 }
                 return new SourceMapping.Events(topic, drafts, deliveryKey);
             }
