@@ -113,6 +113,23 @@ public sealed class ShopifyDeliveryTests(IngestOnlyHostFixture host) : IClassFix
     }
 
     [Fact]
+    public async Task An_archived_delivery_replays_with_its_topic_and_ids()
+    {
+        var c = await host.CreateConnectionAsync("shopify");
+        var bad = ShopSamples.Edited("shopify", "orders-create.json", o => o["line_items"]![0]!["quantity"] = "one");
+        Assert.Equal("unprocessable", Status((await SendAsync(ShopSamples.Shopify(c.Path, "orders/create", bad))).Body));
+        var failed = Assert.Single(await host.Service<ActivityLog>().ListAsync(c.Id, 10, default));
+        // The replay maps the archived copy again: the topic header was kept with it (the signature was not).
+        var replayed = await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/activity/{failed.Key}/replay");
+        Assert.Equal("unprocessable", Status(replayed));
+        Assert.Contains("line_items[0].quantity", replayed.GetProperty("error").GetString());
+
+        Assert.Equal("accepted", Status((await SendAsync(ShopSamples.Shopify(c.Path, "orders/create", ShopSamples.Bytes("shopify", "orders-create.json")))).Body));
+        var accepted = (await host.Service<ActivityLog>().ListAsync(c.Id, 10, default)).First(a => a.Status == ActivityStatus.Accepted);
+        Assert.Equal("duplicate", Status(await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/activity/{accepted.Key}/replay")));
+    }
+
+    [Fact]
     public async Task A_refund_and_a_product_update_are_queued_with_their_own_keys()
     {
         var c = await host.CreateConnectionAsync("shopify");
