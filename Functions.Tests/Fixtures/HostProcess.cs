@@ -42,7 +42,7 @@ public sealed class HostProcess : IAsyncDisposable
             try
             {
                 using var r = await http.GetAsync(host.BaseUrl + "/api/admin/connections");
-                break; // any answer means Kestrel is serving and storage is initialised
+                if (r.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable) break; // serving, storage reachable
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }

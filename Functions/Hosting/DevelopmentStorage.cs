@@ -8,12 +8,18 @@ namespace Connectors.Hosting;
 /// <summary>
 /// On start: with "UseDevelopmentStorage=true" and nothing on Azurite's ports, starts Azurite from node_modules
 /// (persisting to ./__azurite__) and stops it on exit; then creates the tables, queues and containers.
+/// It runs in StartingAsync, before Kestrel starts listening, so no request arrives before storage is ready.
 /// </summary>
-public sealed partial class DevelopmentStorage(IConfiguration config, StorageAccount storage, ILogger<DevelopmentStorage> log) : IHostedService
+public sealed partial class DevelopmentStorage(IConfiguration config, StorageAccount storage, ILogger<DevelopmentStorage> log) : IHostedLifecycleService
 {
     Azurite? _started;
 
-    public async Task StartAsync(CancellationToken ct)
+    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public async Task StartingAsync(CancellationToken ct)
     {
         if (string.Equals(config["AzureWebJobsStorage"]?.Trim(), StorageAccount.DevelopmentStorage, StringComparison.OrdinalIgnoreCase)
             && !Azurite.IsListening(10000) && !Azurite.IsListening(10001) && !Azurite.IsListening(10002))
