@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Connectors.Sources.Fields;
+
+/// <summary>A field of a platform payload that is missing or not what the platform promises; the message names it.</summary>
+public sealed class PayloadException(string message) : FormatException(message);
+
+/// <summary>
+/// Field-by-field readers for platform JSON, so every error names its field. Money is read as decimal from JSON
+/// numbers (or numeric strings), never through double.
+/// </summary>
+public static class PayloadFields
+{
+    const decimal MaxAmount = 1_000_000_000_000m;
+
+    public static JsonElement Object(JsonElement o, string name, string at)
+    {
+        if (!o.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.Object) throw new PayloadException($"{Path(at, name)} is required and must be an object.");
+        return v;
+    }
+
+    public static JsonElement? OptionalObject(JsonElement o, string name) =>
+        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
+
+    public static JsonElement.ArrayEnumerator Array(JsonElement o, string name, string at)
+    {
+        if (!o.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.Array) throw new PayloadException($"{Path(at, name)} is required and must be an array.");
+        return v.EnumerateArray();
+    }
+
+    /// <summary>An id given as a string or an integer number.</summary>
+    public static string Id(JsonElement o, string name, string at)
+    {
+        var id = OptionalId(o, name, at) ?? throw new PayloadException($"{Path(at, name)} is required.");
+        return id;
+    }
+
+    public static string? OptionalId(JsonElement o, string name, string at)
+    {
+        if (o.ValueKind != JsonValueKind.Object || !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        var s = v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString()!.Trim(),
+            JsonValueKind.Number when v.TryGetInt64(out var n) => n.ToString(CultureInfo.InvariantCulture),
+            _ => throw new PayloadException($"{Path(at, name)} must be a string or an integer."),
+        };
+        if (s.Length == 0) throw new PayloadException($"{Path(at, name)} must not be empty.");
+        if (s.Length > 100 || s.Any(char.IsControl)) throw new PayloadException($"{Path(at, name)} must be at most 100 printable characters.");
+        return s;
+    }
+
+    /// <summary>Optional text, trimmed and clipped; null when absent, null or empty.</summary>
+    public static string? Text(JsonElement o, string name, int max = 500)
+    {
+        if (o.ValueKind != JsonValueKind.Object || !o.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String) return null;
+        var s = v.GetString()!.Trim();
+        if (s.Length == 0) return null;
+        return s.Length <= max ? s : s[..max];
+    }
+
+    public static decimal Decimal(JsonElement o, string name, string at) =>
+        OptionalDecimal(o, name, at) ?? throw new PayloadException($"{Path(at, name)} is required.");
+
+    public static decimal? OptionalDecimal(JsonElement o, string name, string at)
+    {
+        if (o.ValueKind != JsonValueKind.Object || !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        decimal d;
+        var ok = v.ValueKind switch
+        {
+            JsonValueKind.Number => v.TryGetDecimal(out d),
+            JsonValueKind.String => decimal.TryParse(v.GetString(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out d),
+            _ => (d = 0) == 1,
+        };
+        if (!ok) throw new PayloadException($"{Path(at, name)} must be a number.");
+        if (Math.Abs(d) > MaxAmount) throw new PayloadException($"{Path(at, name)} is too large.");
+        return d;
+    }
+
+    public static bool Bool(JsonElement o, string name) =>
+        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+    /// <summary>
+    /// The calendar date written in a timestamp: "2023-02-10 13:56:35 UTC" (Jumpseller), ISO-8601 with or without
+    /// offset, or a bare date. The date as written is the shop's own calendar, so no time-zone conversion.
+    /// </summary>
+    public static DateOnly Date(JsonElement o, string name, string at) =>
+        OptionalDate(o, name, at) ?? throw new PayloadException($"{Path(at, name)} is required.");
+
+    public static DateOnly? OptionalDate(JsonElement o, string name, string at)
+    {
+        if (o.ValueKind != JsonValueKind.Object || !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.String) throw new PayloadException($"{Path(at, name)} must be a date string.");
+        var s = v.GetString()!.Trim();
+        if (s.Length >= 10 && DateOnly.TryParseExact(s[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            && (s.Length == 10 || s[10] is ' ' or 'T' or 't'))
+            return d;
+        throw new PayloadException($"{Path(at, name)} must be a date such as 2023-02-10 or 2023-02-10 13:56:35 UTC, not '{(s.Length > 40 ? s[..40] : s)}'.");
+    }
+
+    static string Path(string at, string name) => at.Length == 0 ? name : at + "." + name;
+}

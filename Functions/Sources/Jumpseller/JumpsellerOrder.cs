@@ -1,0 +1,152 @@
+using System.Text.Json;
+using Connectors.Ingest;
+using Connectors.Sources.Fields;
+
+namespace Connectors.Sources.Jumpseller;
+
+/// <summary>
+/// Jumpseller's {"order": {...}} (the Orders API shape) onto canonical events. Which event it becomes depends on the
+/// Jumpseller-Event header and the order's status: paid -> sale, canceled -> cancel, a paid order_updated -> sale (if
+/// order_paid was missed) plus an update snapshot, pending/abandoned -> recorded only.
+/// </summary>
+public static class JumpsellerOrder
+{
+    public static SourceMapping Map(string eventName, JsonElement order)
+    {
+        var id = PayloadFields.Id(order, "id", "order");
+        var statusText = PayloadFields.Text(order, "status", 60);
+        var status = StatusEnum(order, statusText);
+
+        if (eventName == "order_canceled" || status == "canceled")
+            return new SourceMapping.Events(eventName, [new EventDraft(Read(order, id, EventKind.Cancel, statusText), $"cancel|{id}")]);
+        if (eventName is "order_pending_payment" or "order_abandoned" || status is "pending_payment" or "abandoned")
+            return new SourceMapping.Recorded(eventName, id, $"Order {statusText ?? status ?? "pending"}: recorded, nothing posted until it is paid.");
+        if (eventName == "order_paid" || status == "paid")
+        {
+            var sale = Read(order, id, EventKind.Sale, statusText);
+            if (eventName != "order_updated") return new SourceMapping.Events(eventName, [new EventDraft(sale, $"sale|{id}")]);
+            // order_updated fires on payment too: the sale is deduplicated against order_paid, and the snapshot is an
+            // update only when its books content differs from every snapshot before it.
+            var update = sale with { Kind = EventKind.Update };
+            return new SourceMapping.Events(eventName, [new EventDraft(sale, $"sale|{id}"), new EventDraft(update, $"update|{id}|{ContentHash(update)}")]);
+        }
+        return new SourceMapping.Recorded(eventName, id, $"Order status '{statusText ?? "(none)"}': recorded, nothing posted.");
+    }
+
+    /// <summary>status_enum when present ("pending_payment"), else the display status made into one ("Pending Payment").</summary>
+    static string? StatusEnum(JsonElement order, string? statusText) =>
+        (PayloadFields.Text(order, "status_enum", 60) ?? statusText)?.Trim().ToLowerInvariant().Replace(' ', '_');
+
+    static CanonicalEvent Read(JsonElement order, string id, EventKind kind, string? status)
+    {
+        var includesTax = PricesIncludeTax(order);
+        var lines = new List<CanonicalLine>();
+        var i = 0;
+        foreach (var p in PayloadFields.Array(order, "products", "order"))
+            lines.Add(ReadProduct(p, $"order.products[{i++}]", includesTax));
+        if (lines.Count == 0) throw new PayloadException("order.products must hold at least one product.");
+        if (PayloadFields.OptionalDecimal(order, "shipping", "order") is > 0 and var shipping)
+        {
+            var shippingDiscount = PayloadFields.OptionalDecimal(order, "shipping_discount", "order") ?? 0;
+            var shippingTax = PayloadFields.OptionalDecimal(order, "shipping_tax", "order") ?? 0;
+            lines.Add(new CanonicalLine
+            {
+                Sku = "shipping",
+                Description = PayloadFields.Text(order, "shipping_method_name", 200) ?? "Shipping",
+                Quantity = 1,
+                Rate = shipping,
+                Discount = shippingDiscount,
+                TaxAmount = shippingTax,
+                TaxRate = TaxRate(shippingTax, shipping - shippingDiscount, includesTax),
+                IsService = true,
+            });
+        }
+
+        var billing = PayloadFields.OptionalObject(order, "billing_address");
+        var shippingAddress = PayloadFields.OptionalObject(order, "shipping_address");
+        var customer = PayloadFields.OptionalObject(order, "customer");
+        var country = CountryCode(billing) ?? CountryCode(shippingAddress);
+        return new CanonicalEvent
+        {
+            Kind = kind,
+            ExternalId = id,
+            Date = PayloadFields.Date(order, "created_at", "order"),
+            Customer = ReadCustomer(billing, customer, country),
+            PlaceOfSupply = PayloadFields.Text(shippingAddress ?? default, "region_code", 10) ?? PayloadFields.Text(billing ?? default, "region_code", 10),
+            Country = country,
+            Currency = PayloadFields.Text(order, "currency", 3)?.ToUpperInvariant() ?? throw new PayloadException("order.currency is required."),
+            PricesIncludeTax = includesTax,
+            Lines = lines,
+            SourceStatus = status,
+        };
+    }
+
+    /// <summary>
+    /// One product line. Inferred from the Orders API example (order.discount 79.8 = products[0].discount on qty 1):
+    /// discount is the line's total discount and tax the tax per unit, so the line's tax is tax x qty.
+    /// </summary>
+    static CanonicalLine ReadProduct(JsonElement p, string at, bool includesTax)
+    {
+        if (p.ValueKind != JsonValueKind.Object) throw new PayloadException($"{at} must be an object.");
+        var productId = PayloadFields.Id(p, "id", at);
+        var variantId = PayloadFields.OptionalId(p, "variant_id", at);
+        var qty = PayloadFields.Decimal(p, "qty", at);
+        if (qty <= 0) throw new PayloadException($"{at}.qty must be greater than 0.");
+        var price = PayloadFields.Decimal(p, "price", at);
+        if (price < 0) throw new PayloadException($"{at}.price must not be negative.");
+        var discount = PayloadFields.OptionalDecimal(p, "discount", at) ?? 0;
+        var taxAmount = (PayloadFields.OptionalDecimal(p, "tax", at) ?? 0) * qty;
+        var name = PayloadFields.Text(p, "name", 500);
+        return new CanonicalLine
+        {
+            // A product without a SKU still needs a stable key for the SKU map: its ids.
+            Sku = PayloadFields.Text(p, "sku", 100) ?? (variantId is null ? $"js:{productId}" : $"js:{productId}:{variantId}"),
+            Description = name,
+            Quantity = qty,
+            Rate = price,
+            Discount = discount,
+            TaxAmount = taxAmount,
+            TaxRate = TaxRate(taxAmount, price * qty - discount, includesTax),
+        };
+    }
+
+    /// <summary>
+    /// Jumpseller does not say whether prices include tax; its totals do: with tax-inclusive prices
+    /// total = subtotal - discount + shipping - shipping_discount (the tax is inside), otherwise the tax is added on top.
+    /// </summary>
+    public static bool PricesIncludeTax(JsonElement order)
+    {
+        var tax = (PayloadFields.OptionalDecimal(order, "tax", "order") ?? 0) + (PayloadFields.OptionalDecimal(order, "shipping_tax", "order") ?? 0);
+        if (tax <= 0) return false;
+        var total = PayloadFields.OptionalDecimal(order, "total", "order");
+        var subtotal = PayloadFields.OptionalDecimal(order, "subtotal", "order");
+        if (total is null || subtotal is null) return false;
+        var withoutTax = subtotal.Value - (PayloadFields.OptionalDecimal(order, "discount", "order") ?? 0)
+            + (PayloadFields.OptionalDecimal(order, "shipping", "order") ?? 0) - (PayloadFields.OptionalDecimal(order, "shipping_discount", "order") ?? 0);
+        return Math.Abs(total.Value - withoutTax) <= 0.01m;
+    }
+
+    /// <summary>The rate implied by a tax amount on a base (gross or net), in percent to 2 decimals; 0 on a zero base.</summary>
+    public static decimal TaxRate(decimal tax, decimal lineBase, bool includesTax)
+    {
+        var net = includesTax ? lineBase - tax : lineBase;
+        if (tax <= 0 || net <= 0) return 0;
+        return decimal.Round(tax / net * 100m, 2, MidpointRounding.AwayFromZero);
+    }
+
+    static Customer? ReadCustomer(JsonElement? billing, JsonElement? customer, string? country)
+    {
+        var taxId = billing is { } b ? PayloadFields.Text(b, "taxid", 40) : null;
+        var email = customer is { } c ? PayloadFields.Text(c, "email", 200) : null;
+        var person = billing is { } bb ? string.Join(' ', new[] { PayloadFields.Text(bb, "name", 100), PayloadFields.Text(bb, "surname", 100) }.Where(s => s is not null)) : "";
+        var name = person.Length > 0 ? person : customer is { } cc ? PayloadFields.Text(cc, "fullname", 200) : null;
+        if (taxId is null && email is null && name is null) return null;
+        return new Customer { Key = CustomerKeys.Best(taxId, null, email), Name = name, Email = CustomerKeys.Email(email), TaxId = CustomerKeys.TaxId(taxId), Country = country };
+    }
+
+    static string? CountryCode(JsonElement? address) =>
+        address is { } a && PayloadFields.Text(a, "country_code", 10) is { Length: 2 } code ? code.ToUpperInvariant() : null;
+
+    /// <summary>Hash of what the books see (not the raw body): a shipment-status change gives the same snapshot, so no new update.</summary>
+    static string ContentHash(CanonicalEvent e) => Storage.Keys.Hash(JsonSerializer.SerializeToUtf8Bytes(e with { SourceStatus = null }, IngestJson.Default.CanonicalEvent));
+}
