@@ -33,6 +33,9 @@ public static class ConnectorServices
         services.AddSource<CustomSource>();
         services.AddSource<Connectors.Sources.Shopify.ShopifySource>();
         services.AddSource<Connectors.Sources.WooCommerce.WooCommerceSource>();
+        services.AddSource<Connectors.Sources.Jumpseller.JumpsellerSource>();
+        services.AddSource<Connectors.Sources.Selldone.SelldoneSource>();
+        services.AddSource<Connectors.Sources.Bookto.BooktoSource>();
 
         services.AddPosting(config);
         services.AddSingleton<PostEventFunction>();

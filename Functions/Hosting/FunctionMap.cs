@@ -25,6 +25,9 @@ public static class FunctionMap
         api.MapPost(Routes.WooCommerce, Deliver<Connectors.Sources.WooCommerce.WooCommerceSource>);
         api.MapPost(Routes.WooCommerceProducto, Deliver<Connectors.Sources.WooCommerce.WooCommerceSource>);
         api.MapPost(Routes.WooCommerceProduct, Deliver<Connectors.Sources.WooCommerce.WooCommerceSource>);
+        api.MapPost(Routes.Jumpseller, Deliver<Connectors.Sources.Jumpseller.JumpsellerSource>);
+        api.MapPost(Routes.Selldone, Deliver<Connectors.Sources.Selldone.SelldoneSource>);
+        api.MapPost(Routes.Bookto, Deliver<Connectors.Sources.Bookto.BooktoSource>);
 
         // Admin: behind the admin key.
         var admin = api.MapGroup("").AddEndpointFilter<AdminAuth>();
