@@ -1,0 +1,21 @@
+using System.Text;
+using Connectors.Sources.Jumpseller;
+using Connectors.Tests.Fixtures;
+
+namespace Connectors.Tests.Sources.Jumpseller;
+
+/// <summary>Deliveries as Jumpseller sends them: store code, event and base64 HMAC-SHA256(hooks token, raw body).</summary>
+public static class JumpsellerRequests
+{
+    public const string Path = "/api/jumpseller";
+
+    public static HttpRequestMessage Signed(string storeCode, string hooksToken, string eventName, string body) =>
+        Signed(storeCode, eventName, Encoding.UTF8.GetBytes(body), SignedRequests.Base64Hmac(hooksToken, Encoding.UTF8.GetBytes(body)));
+
+    public static HttpRequestMessage Signed(string storeCode, string eventName, byte[] body, string? signature)
+    {
+        var headers = new List<(string, string)> { (JumpsellerSource.StoreCodeHeader, storeCode), (JumpsellerSource.EventHeader, eventName) };
+        if (signature is not null) headers.Add((JumpsellerSource.SignatureHeader, signature));
+        return SignedRequests.Json(Path, body, headers.ToArray());
+    }
+}
