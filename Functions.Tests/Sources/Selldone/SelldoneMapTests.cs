@@ -1,0 +1,147 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Connectors.Connections;
+using Connectors.Ingest;
+using Connectors.Sources;
+using Connectors.Sources.Selldone;
+using Microsoft.AspNetCore.Http;
+using static Connectors.Tests.Sources.PlatformSamples;
+
+namespace Connectors.Tests.Sources.Selldone;
+
+/// <summary>Selldone's OnlineOrder actions against the sample files, with the basket's worked numbers.</summary>
+public sealed class SelldoneMapTests
+{
+    static readonly Connection Shop = new() { Id = "c-sd", Platform = Platform.Selldone, Name = "Selldone shop" };
+    static readonly DateTimeOffset Now = new(2026, 5, 2, 12, 0, 0, TimeSpan.Zero);
+
+    static SourceMapping Map(string body) => new SelldoneSource().Map(Shop, new HeaderDictionary(), Encoding.UTF8.GetBytes(body), Now);
+    static SourceMapping MapSample(string file) => Map(Text("selldone", file));
+
+    [Fact]
+    public void PaymentOrder_is_a_sale_with_the_worked_numbers()
+    {
+        var draft = Assert.Single(Events(MapSample("PaymentOrder.json")).Drafts);
+        Assert.Equal("sale|7001", draft.DedupeKey);
+        var e = draft.Event;
+        Assert.Equal((EventKind.Sale, "7001", "SM-7001", "USD", false), (e.Kind, e.ExternalId, e.OrderName, e.Currency, e.PricesIncludeTax));
+        Assert.Equal(new DateOnly(2026, 5, 2), e.Date);
+        Assert.Equal("US", e.Country);
+        Assert.Equal("US123456789", e.Customer!.Key);
+        Assert.Equal("Acme LLC", e.Customer.Name);
+        Assert.Equal("sara@example.com", e.Customer.Email);
+
+        Assert.Equal(3, e.Lines.Count);
+        // Mug: 2 x 30.00 - offer 6.00 = 54.00; its share of the 7.20 basket discount is 5.40 and of the 6.48 tax 4.86.
+        var mug = e.Lines[0];
+        Assert.Equal(("MUG-BLUE", "Ceramic Mug", 2m, 30.00m, 11.40m, 4.86m, 10m, false), (mug.Sku, mug.Description, mug.Quantity, mug.Rate, mug.Discount, mug.TaxAmount, mug.TaxRate, mug.IsService));
+        // Tee: 20.00 - cross-sell 2.00 = 18.00; discount share 1.80, tax share 1.62.
+        var tee = e.Lines[1];
+        Assert.Equal(("TEE-S", 1m, 20.00m, 3.80m, 1.62m, 10m), (tee.Sku, tee.Quantity, tee.Rate, tee.Discount, tee.TaxAmount, tee.TaxRate));
+        var shipping = e.Lines[2];
+        Assert.Equal(("shipping", 10.00m, 1.00m, 10m, true), (shipping.Sku, shipping.Rate, shipping.TaxAmount, shipping.TaxRate, shipping.IsService));
+        // Everything adds up to the basket's price: 64.80 + 6.48 + 10.00 + 1.00.
+        Assert.Equal(82.28m, e.Lines.Sum(l => l.Quantity * l.Rate - l.Discount + l.TaxAmount!.Value));
+    }
+
+    [Fact]
+    public void A_service_basket_moves_no_stock()
+    {
+        var e = Assert.Single(Events(MapSample("PaymentOrder.service.json")).Drafts).Event;
+        var line = Assert.Single(e.Lines);
+        Assert.Equal(("CONSULT-1H", 120.00m, true), (line.Sku, line.Rate, line.IsService));
+    }
+
+    [Theory]
+    [InlineData("VIRTUAL")]
+    [InlineData("FILE")]
+    [InlineData("SUBSCRIPTION")]
+    [InlineData("SERVICE")]
+    public void Non_physical_order_types_move_no_stock(string type)
+    {
+        var body = Edit("selldone", "PaymentOrder.json", o => o["basket"]!["type"] = type);
+        Assert.All(Assert.Single(Events(Map(body)).Drafts).Event.Lines, l => Assert.True(l.IsService));
+    }
+
+    [Fact]
+    public void CancelProduct_is_a_restocked_credit_note_for_the_cancelled_item_only()
+    {
+        var draft = Assert.Single(Events(MapSample("CancelProduct.json")).Drafts);
+        Assert.Equal("refund|7001|cancel|502", draft.DedupeKey);
+        var e = draft.Event;
+        Assert.Equal((EventKind.Refund, "7001", "cancel-502"), (e.Kind, e.ExternalId, e.RefundId));
+        Assert.Equal(new DateOnly(2026, 5, 3), e.Date);
+        var line = Assert.Single(e.Lines);
+        Assert.Equal(("TEE-S", 1m, 20.00m, 3.80m, 10m, true), (line.Sku, line.Quantity, line.Rate, line.Discount, line.TaxRate, line.Restock));
+    }
+
+    [Fact]
+    public void CancelProduct_can_name_its_item_in_the_envelope()
+    {
+        var body = Edit("selldone", "PaymentOrder.json", o => { o["action"] = "CancelProduct"; o["item"] = new JsonObject { ["id"] = 501 }; });
+        Assert.Equal("refund|7001|cancel|501", Assert.Single(Events(Map(body)).Drafts).DedupeKey);
+    }
+
+    [Fact]
+    public void CancelProduct_that_names_no_item_is_unprocessable_not_guessed()
+    {
+        var body = Edit("selldone", "PaymentOrder.json", o => o["action"] = "CancelProduct");
+        Assert.Contains("cancelled item", Assert.IsType<SourceMapping.Invalid>(Map(body)).Error);
+    }
+
+    [Fact]
+    public void ReturnOrder_is_a_restocked_credit_note_for_the_returned_quantity()
+    {
+        var draft = Assert.Single(Events(MapSample("ReturnOrder.json")).Drafts);
+        Assert.Equal("refund|7001|return|501", draft.DedupeKey);
+        Assert.Equal((EventKind.Refund, "return-501"), (draft.Event.Kind, draft.Event.RefundId));
+        var line = Assert.Single(draft.Event.Lines);
+        // One of the two mugs comes back, with half of the line's 11.40 discount.
+        Assert.Equal(("MUG-BLUE", 1m, 30.00m, 5.70m, true), (line.Sku, line.Quantity, line.Rate, line.Discount, line.Restock));
+    }
+
+    [Fact]
+    public void ReturnOrder_without_return_requests_returns_the_whole_order()
+    {
+        var body = Edit("selldone", "PaymentOrder.json", o => o["action"] = "ReturnOrder");
+        var drafts = Events(Map(body)).Drafts;
+        Assert.Equal(new[] { "refund|7001|return|501", "refund|7001|return|502" }, drafts.Select(d => d.DedupeKey));
+    }
+
+    [Theory]
+    [InlineData("CheckoutOrder.json")]
+    [InlineData("OrderConfirm.json")]
+    [InlineData("PreparingOrder.json")]
+    [InlineData("SentOrder.json")]
+    [InlineData("ToCustomer.json")]
+    [InlineData("DeliveryCanceled.json")]
+    public void Status_steps_are_recorded_on_the_order(string file)
+    {
+        var recorded = Assert.IsType<SourceMapping.Recorded>(MapSample(file));
+        Assert.Equal("7001", recorded.ExternalId);
+        Assert.Contains(file[..^5], recorded.Status);
+    }
+
+    [Fact]
+    public void Unknown_actions_and_other_webhooks_are_ignored()
+    {
+        Assert.IsType<SourceMapping.Ignored>(Map(Edit("selldone", "PaymentOrder.json", o => o["action"] = "RefundWallet")));
+        Assert.IsType<SourceMapping.Ignored>(Map(Edit("selldone", "PaymentOrder.json", o => o["event"] = "AvocadoOrder")));
+    }
+
+    [Fact]
+    public void A_basket_without_items_is_invalid_and_says_so()
+    {
+        var invalid = Assert.IsType<SourceMapping.Invalid>(Map(Edit("selldone", "PaymentOrder.json", o => o["basket"]!["items"] = new JsonArray())));
+        Assert.Contains("basket.items", invalid.Error);
+        Assert.Equal("7001", invalid.ExternalId);
+    }
+
+    [Fact]
+    public void Spreading_an_amount_keeps_every_cent()
+    {
+        var parts = SelldoneBasket.Spread(10.00m, [1m, 1m, 1m]);
+        Assert.Equal(10.00m, parts.Sum());
+        Assert.Equal(new[] { 3.34m, 3.33m, 3.33m }, parts);
+    }
+}
