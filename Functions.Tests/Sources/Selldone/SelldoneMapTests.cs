@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using CsCheck;
 using Connectors.Connections;
 using Connectors.Ingest;
 using Connectors.Sources;
@@ -143,5 +144,19 @@ public sealed class SelldoneMapTests
         var parts = SelldoneBasket.Spread(10.00m, [1m, 1m, 1m]);
         Assert.Equal(10.00m, parts.Sum());
         Assert.Equal(new[] { 3.34m, 3.33m, 3.33m }, parts);
+    }
+
+    [Fact]
+    public void Spread_parts_always_add_up_to_the_amount_and_stay_within_a_cent_per_part_of_their_share()
+    {
+        var cents = Gen.Int[0, 10_000_000].Select(n => n / 100m);
+        var weights = Gen.Int[1, 1_000_000].Select(n => n / 100m).Array[1, 20];
+        Gen.Select(cents, weights).Sample((amount, w) =>
+        {
+            var parts = SelldoneBasket.Spread(amount, w);
+            var total = w.Sum();
+            return parts.Sum() == amount && parts.All(p => decimal.Round(p, 2) == p)
+                && parts.Select((p, k) => Math.Abs(p - amount * w[k] / total)).All(d => d <= 0.005m * w.Length + 0.01m);
+        });
     }
 }
