@@ -2,16 +2,12 @@ namespace Connectors.Sources.Fields;
 
 /// <summary>
 /// The find-or-create key of a customer, normalised so the same buyer gives the same key on every order:
-/// a VAT/tax id upper-cased without spaces, dots or dashes; else a peppol id lower-cased; else the e-mail lower-cased.
+/// a VAT/tax id upper-cased, letters and digits only; else a peppol id lower-cased; else the e-mail lower-cased.
 /// </summary>
 public static class CustomerKeys
 {
-    public static string? TaxId(string? taxId)
-    {
-        if (string.IsNullOrWhiteSpace(taxId)) return null;
-        var s = new string(taxId.Where(c => !char.IsWhiteSpace(c) && c is not ('.' or '-' or '/')).ToArray()).ToUpperInvariant();
-        return s.Length == 0 ? null : s;
-    }
+    /// <summary>The same tax-id rule as the Shopify and WooCommerce sources, so one buyer has one key whatever the shop.</summary>
+    public static string? TaxId(string? taxId) => Shops.ShopCustomer.NormaliseTaxId(taxId);
 
     public static string? PeppolId(string? peppolId) => string.IsNullOrWhiteSpace(peppolId) ? null : peppolId.Trim().ToLowerInvariant();
 
