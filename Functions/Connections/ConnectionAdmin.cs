@@ -33,7 +33,7 @@ public static class ConnectionAdmin
         return admin;
     }
 
-    static async Task<IResult> CreateAsync(HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct)
+    public static async Task<IResult> CreateAsync(HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct)
     {
         var (doc, error) = await AdminBody.ReadAsync(request, ct);
         if (doc is null) return error!;
@@ -83,14 +83,14 @@ public static class ConnectionAdmin
         }, statusCode: 201);
     }
 
-    static async Task<IResult> ListAsync(HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct) =>
+    public static async Task<IResult> ListAsync(HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct) =>
         Results.Json((await store.ListAsync(ct)).Select(c => ConnectionView.Of(c, DeliveryUrl(request, options.Value, hostJson, c, null))));
 
-    static async Task<IResult> GetAsync(string id, HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct) =>
+    public static async Task<IResult> GetAsync(string id, HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct) =>
         await store.GetAsync(id, ct) is { } c ? Results.Json(ConnectionView.Of(c, DeliveryUrl(request, options.Value, hostJson, c, null))) : AdminResults.Error(404, $"No connection '{id}'.");
 
     /// <summary>Sets the platform's webhook secret (write-only), the name, or Shopify's saleOn.</summary>
-    static async Task<IResult> UpdateAsync(string id, HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct)
+    public static async Task<IResult> UpdateAsync(string id, HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct)
     {
         if (await store.GetLiveAsync(id, ct) is not { } c) return AdminResults.Error(404, $"No live connection '{id}'.");
         var (doc, error) = await AdminBody.ReadAsync(request, ct);
@@ -114,7 +114,7 @@ public static class ConnectionAdmin
         return Results.Json(ConnectionView.Of(c, DeliveryUrl(request, options.Value, hostJson, c, null)));
     }
 
-    static async Task<IResult> RevokeAsync(string id, ConnectionStore store, CancellationToken ct)
+    public static async Task<IResult> RevokeAsync(string id, ConnectionStore store, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } c) return AdminResults.Error(404, $"No connection '{id}'.");
         if (!c.IsRevoked) await store.SaveAsync(c with { RevokedAt = store.Now }, ct);
@@ -122,7 +122,7 @@ public static class ConnectionAdmin
     }
 
     /// <summary>New token (and, for custom, a new signing secret); the old ones keep working for RotationGrace.</summary>
-    static async Task<IResult> RotateAsync(string id, HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct)
+    public static async Task<IResult> RotateAsync(string id, HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct)
     {
         if (await store.GetLiveAsync(id, ct) is not { } c) return AdminResults.Error(404, $"No live connection '{id}'.");
         var graceUntil = store.Now + options.Value.RotationGrace;
@@ -148,7 +148,7 @@ public static class ConnectionAdmin
         });
     }
 
-    static async Task<IResult> ActivityAsync(string id, int? top, ConnectionStore store, ActivityLog activity, CancellationToken ct)
+    public static async Task<IResult> ActivityAsync(string id, int? top, ConnectionStore store, ActivityLog activity, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is null) return AdminResults.Error(404, $"No connection '{id}'.");
         if (top is < 1 or > 1000) return AdminResults.Error(400, "top must be between 1 and 1000.");

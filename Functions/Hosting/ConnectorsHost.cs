@@ -56,7 +56,7 @@ public static partial class ConnectorsHost
     }
 
     /// <summary>Storage faults on any route are 503 (retry later); anything else is a 500 that says no more than that.</summary>
-    static async Task AnswerUnhandledAsync(HttpContext context)
+    public static async Task AnswerUnhandledAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var storage = error is RequestFailedException or HttpRequestException or TimeoutException or Ingest.StorageUnavailableException;

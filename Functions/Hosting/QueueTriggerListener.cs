@@ -24,6 +24,7 @@ public sealed partial class QueueTriggerListener(
     public static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(10);
     static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
+    public string QueueName => queueName;
     readonly QueueClient _queue = storage.Queue(queueName);
     readonly QueueClient _poison = storage.Queue(queueName + "-poison");
 

@@ -18,7 +18,7 @@ public static class PoisonAdmin
         return admin;
     }
 
-    static async Task<IResult> ReplayAsync(StorageAccount storage, CancellationToken ct)
+    public static async Task<IResult> ReplayAsync(StorageAccount storage, CancellationToken ct)
     {
         QueueClient poison = storage.Queue(QueueNames.EventsPoison), events = storage.Queue(QueueNames.Events);
         var moved = 0;

@@ -1,0 +1,42 @@
+using Connectors.Activity;
+using Connectors.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+
+namespace Connectors.Hosting.AzureFunctions;
+
+/// <summary>
+/// /api/admin/connections...: the same handlers as the local host (ConnectionAdmin). AuthorizationLevel.Function:
+/// the Functions host checks x-functions-key (or ?code=) against its keys before the handler runs.
+/// </summary>
+public sealed class ConnectionAdminFunctions(ConnectionStore store, ActivityLog activity, IOptions<ConnectorOptions> options, HostJson hostJson)
+{
+    [Function("CreateConnection")]
+    public Task<IResult> Create([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.AdminConnections)] HttpRequest req) =>
+        ConnectionAdmin.CreateAsync(req, store, options, hostJson, req.HttpContext.RequestAborted);
+
+    [Function("ListConnections")]
+    public Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminConnections)] HttpRequest req) =>
+        ConnectionAdmin.ListAsync(req, store, options, hostJson, req.HttpContext.RequestAborted);
+
+    [Function("GetConnection")]
+    public Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminConnection)] HttpRequest req, string id) =>
+        ConnectionAdmin.GetAsync(id, req, store, options, hostJson, req.HttpContext.RequestAborted);
+
+    [Function("UpdateConnection")]
+    public Task<IResult> Update([HttpTrigger(AuthorizationLevel.Function, "put", Route = Routes.AdminConnection)] HttpRequest req, string id) =>
+        ConnectionAdmin.UpdateAsync(id, req, store, options, hostJson, req.HttpContext.RequestAborted);
+
+    [Function("RevokeConnection")]
+    public Task<IResult> Revoke([HttpTrigger(AuthorizationLevel.Function, "delete", Route = Routes.AdminConnection)] HttpRequest req, string id) =>
+        ConnectionAdmin.RevokeAsync(id, store, req.HttpContext.RequestAborted);
+
+    [Function("RotateConnection")]
+    public Task<IResult> Rotate([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.AdminConnectionRotate)] HttpRequest req, string id) =>
+        ConnectionAdmin.RotateAsync(id, req, store, options, hostJson, req.HttpContext.RequestAborted);
+
+    [Function("ConnectionActivity")]
+    public Task<IResult> Activity([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminConnectionActivity)] HttpRequest req, string id) =>
+        ConnectionAdmin.ActivityAsync(id, QueryValues.Int(req, "top"), store, activity, req.HttpContext.RequestAborted);
+}

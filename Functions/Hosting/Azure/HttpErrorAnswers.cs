@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Hosting.AzureFunctions;
+
+/// <summary>
+/// The worker's counterpart of the local host's UseExceptionHandler: an HTTP function that throws answers exactly as
+/// locally (storage faults 503 + Retry-After, unreadable requests 400, anything else a bare 500), via the same code.
+/// </summary>
+public sealed partial class HttpErrorAnswers(ILogger<HttpErrorAnswers> log) : IFunctionsWorkerMiddleware
+{
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (context.GetHttpContext() is { Response.HasStarted: false } http)
+        {
+            LogUnhandled(log, e, context.FunctionDefinition.Name);
+            http.Features.Set<IExceptionHandlerFeature>(new ExceptionHandlerFeature { Error = e, Path = http.Request.Path });
+            await ConnectorsHost.AnswerUnhandledAsync(http);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Function {Function} failed")]
+    static partial void LogUnhandled(ILogger logger, Exception e, string function);
+}
