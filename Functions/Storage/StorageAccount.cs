@@ -25,15 +25,13 @@ public sealed class StorageAccount
     {
         var connectionString = config["AzureWebJobsStorage"];
         if (!string.IsNullOrWhiteSpace(connectionString)) return FromConnectionString(connectionString, encoding);
-        var accountName = config["AzureWebJobsStorage:accountName"];
-        if (string.IsNullOrWhiteSpace(accountName))
-            throw new InvalidOperationException("Storage is not configured: set AzureWebJobsStorage (a connection string, or UseDevelopmentStorage=true for Azurite) or AzureWebJobsStorage__accountName (managed identity).");
-        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = config["AzureWebJobsStorage:clientId"] });
-        return new StorageAccount(
-            new TableServiceClient(new Uri(config["AzureWebJobsStorage:tableServiceUri"] ?? $"https://{accountName}.table.core.windows.net"), credential, Quick(new TableClientOptions())),
-            new QueueServiceClient(new Uri(config["AzureWebJobsStorage:queueServiceUri"] ?? $"https://{accountName}.queue.core.windows.net"), credential, QueueOptions(encoding)),
-            new BlobServiceClient(new Uri(config["AzureWebJobsStorage:blobServiceUri"] ?? $"https://{accountName}.blob.core.windows.net"), credential, Quick(new BlobClientOptions())));
+        return FromIdentity(StorageIdentity.FromConfiguration(config), encoding);
     }
+
+    public static StorageAccount FromIdentity(StorageIdentity identity, QueueMessageEncoding encoding = QueueMessageEncoding.Base64) => new(
+        new TableServiceClient(identity.TableServiceUri, identity.Credential, Quick(new TableClientOptions())),
+        new QueueServiceClient(identity.QueueServiceUri, identity.Credential, QueueOptions(encoding)),
+        new BlobServiceClient(identity.BlobServiceUri, identity.Credential, Quick(new BlobClientOptions())));
 
     public static StorageAccount FromConnectionString(string connectionString, QueueMessageEncoding encoding = QueueMessageEncoding.Base64) => new(
         new TableServiceClient(connectionString, Quick(new TableClientOptions())),
