@@ -156,7 +156,7 @@ public static class ConnectionAdmin
     }
 
     /// <summary>Maps an archived delivery (e.g. one logged as unprocessable) again and accepts what it now yields.</summary>
-    static async Task<IResult> ReplayAsync(string id, string key, ConnectionStore store, ActivityLog activity, IEnumerable<Sources.IWebhookSource> sources, Sources.WebhookPipeline pipeline, CancellationToken ct)
+    public static async Task<IResult> ReplayAsync(string id, string key, ConnectionStore store, ActivityLog activity, IEnumerable<Sources.IWebhookSource> sources, Sources.WebhookPipeline pipeline, CancellationToken ct)
     {
         if (await store.GetLiveAsync(id, ct) is not { } c) return AdminResults.Error(404, $"No live connection '{id}'.");
         if (await activity.GetAsync(id, key, ct) is not { } entry) return AdminResults.Error(404, $"No activity entry '{key}' on connection '{id}'.");

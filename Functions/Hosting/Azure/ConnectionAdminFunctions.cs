@@ -1,5 +1,6 @@
 using Connectors.Activity;
 using Connectors.Connections;
+using Connectors.Sources;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,8 @@ namespace Connectors.Hosting.AzureFunctions;
 /// /api/admin/connections...: the same handlers as the local host (ConnectionAdmin). AuthorizationLevel.Function:
 /// the Functions host checks x-functions-key (or ?code=) against its keys before the handler runs.
 /// </summary>
-public sealed class ConnectionAdminFunctions(ConnectionStore store, ActivityLog activity, IOptions<ConnectorOptions> options, HostJson hostJson)
+public sealed class ConnectionAdminFunctions(
+    ConnectionStore store, ActivityLog activity, IOptions<ConnectorOptions> options, HostJson hostJson, IEnumerable<IWebhookSource> sources, WebhookPipeline pipeline)
 {
     [Function("CreateConnection")]
     public Task<IResult> Create([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.AdminConnections)] HttpRequest req) =>
@@ -39,4 +41,8 @@ public sealed class ConnectionAdminFunctions(ConnectionStore store, ActivityLog 
     [Function("ConnectionActivity")]
     public Task<IResult> Activity([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminConnectionActivity)] HttpRequest req, string id) =>
         ConnectionAdmin.ActivityAsync(id, QueryValues.Int(req, "top"), store, activity, req.HttpContext.RequestAborted);
+
+    [Function("ReplayDelivery")]
+    public Task<IResult> Replay([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.AdminConnectionActivityReplay)] HttpRequest req, string id, string key) =>
+        ConnectionAdmin.ReplayAsync(id, key, store, activity, sources, pipeline, req.HttpContext.RequestAborted);
 }
