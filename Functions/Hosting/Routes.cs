@@ -26,7 +26,7 @@ public static class Routes
     public const string AdminItems = "admin/items";
     public const string AdminItem = "admin/items/{sku}";
     public const string AdminVouchers = "admin/vouchers";
-    public const string AdminVoucher = "admin/vouchers/{number}";
+    public const string AdminVoucher = "admin/vouchers/{*number}"; // catch-all: voucher numbers contain '/'
     public const string AdminTrialBalance = "admin/trial-balance";
     public const string AdminCustomers = "admin/customers";
     public const string AdminPoisonReplay = "admin/poison/replay";

@@ -24,15 +24,15 @@ public static class BooksAdmin
         admin.MapGet(Routes.AdminItem, GetItemAsync);
         admin.MapGet(Routes.AdminItems, ListItemsAsync);
         admin.MapGet(Routes.AdminVouchers, OrderVouchersAsync);
-        // Numbers contain '/': a catch-all takes SV/26-27/000001 raw or URL-encoded (SV%2F26-27%2F000001).
-        admin.MapGet(Routes.AdminVoucher.Replace("{number}", "{**number}"), GetVoucherAsync);
+        // Numbers contain '/': Routes.AdminVoucher is a catch-all, taking SV/26-27/000001 raw or URL-encoded (SV%2F26-27%2F000001).
+        admin.MapGet(Routes.AdminVoucher, GetVoucherAsync);
         admin.MapGet(Routes.AdminTrialBalance, TrialBalanceAsync);
         admin.MapGet(Routes.AdminCustomers, CustomersAsync);
         admin.MapPost(Routes.AdminConnectionTestEvent, TestEvent.SendAsync);
         return admin;
     }
 
-    static async Task<IResult> PutSkuMapAsync(string id, string externalSku, HttpRequest request, ConnectionStore connections, ItemStore items, SkuMapStore maps, CancellationToken ct)
+    public static async Task<IResult> PutSkuMapAsync(string id, string externalSku, HttpRequest request, ConnectionStore connections, ItemStore items, SkuMapStore maps, CancellationToken ct)
     {
         if (await connections.GetLiveAsync(id, ct) is null) return AdminResults.Error(404, $"No live connection '{id}'.");
         externalSku = Uri.UnescapeDataString(externalSku);
@@ -47,10 +47,10 @@ public static class BooksAdmin
         return Results.Json(new SkuMapping(id, externalSku, itemSku));
     }
 
-    static async Task<IResult> UnmappedAsync(string id, ConnectionStore connections, SkuMapStore maps, CancellationToken ct) =>
+    public static async Task<IResult> UnmappedAsync(string id, ConnectionStore connections, SkuMapStore maps, CancellationToken ct) =>
         await connections.GetAsync(id, ct) is null ? AdminResults.Error(404, $"No connection '{id}'.") : Results.Json(await maps.ListUnmappedAsync(id, ct));
 
-    static async Task<IResult> PutItemAsync(string sku, HttpRequest request, ItemStore items, SkuMapStore maps, CancellationToken ct)
+    public static async Task<IResult> PutItemAsync(string sku, HttpRequest request, ItemStore items, SkuMapStore maps, CancellationToken ct)
     {
         sku = Uri.UnescapeDataString(sku);
         if (SkuError(sku) is { } bad) return AdminResults.Error(400, "sku " + bad);
@@ -71,12 +71,12 @@ public static class BooksAdmin
         return Results.Json(item);
     }
 
-    static async Task<IResult> GetItemAsync(string sku, ItemStore items, CancellationToken ct) =>
+    public static async Task<IResult> GetItemAsync(string sku, ItemStore items, CancellationToken ct) =>
         await items.GetAsync(Uri.UnescapeDataString(sku), ct) is { } item ? Results.Json(item) : AdminResults.Error(404, $"No item '{sku}'.");
 
-    static async Task<IResult> ListItemsAsync(ItemStore items, CancellationToken ct) => Results.Json(await items.ListAsync(ct));
+    public static async Task<IResult> ListItemsAsync(ItemStore items, CancellationToken ct) => Results.Json(await items.ListAsync(ct));
 
-    static async Task<IResult> OrderVouchersAsync(string? connection, string? order, OrderStore orders, VoucherStore vouchers, CancellationToken ct)
+    public static async Task<IResult> OrderVouchersAsync(string? connection, string? order, OrderStore orders, VoucherStore vouchers, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(connection) || string.IsNullOrWhiteSpace(order))
             return AdminResults.Error(400, "Both connection and order query parameters are required: /api/admin/vouchers?connection={id}&order={externalId}.");
@@ -88,14 +88,14 @@ public static class BooksAdmin
         return Results.Json(list, BooksJson.Default.Options);
     }
 
-    static async Task<IResult> GetVoucherAsync(string number, VoucherStore vouchers, CancellationToken ct)
+    public static async Task<IResult> GetVoucherAsync(string number, VoucherStore vouchers, CancellationToken ct)
     {
         number = Uri.UnescapeDataString(number);
         if (!VoucherNumber.TryParse(number, out _, out _, out _)) return AdminResults.Error(400, $"'{number}' is not a voucher number such as SV/26-27/000001.");
         return await vouchers.GetAsync(number, ct) is { } v ? Results.Json(v, BooksJson.Default.Voucher) : AdminResults.Error(404, $"No voucher '{number}'.");
     }
 
-    static async Task<IResult> TrialBalanceAsync(bool? includeTest, VoucherStore vouchers, CancellationToken ct)
+    public static async Task<IResult> TrialBalanceAsync(bool? includeTest, VoucherStore vouchers, CancellationToken ct)
     {
         var sums = new Dictionary<string, (decimal Debit, decimal Credit)>(StringComparer.Ordinal);
         var count = 0;
@@ -115,7 +115,7 @@ public static class BooksAdmin
         return Results.Json(new TrialBalance(rows, debit, credit, debit == credit, count));
     }
 
-    static async Task<IResult> CustomersAsync(CustomerStore customers, CancellationToken ct) => Results.Json(await customers.ListAsync(ct));
+    public static async Task<IResult> CustomersAsync(CustomerStore customers, CancellationToken ct) => Results.Json(await customers.ListAsync(ct));
 
     static string? SkuError(string sku) =>
         sku.Length == 0 ? "must not be empty." : sku.Length > 100 ? "must be at most 100 characters." : sku.Any(char.IsControl) ? "must not contain control characters." : null;

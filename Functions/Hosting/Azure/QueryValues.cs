@@ -12,4 +12,14 @@ public static class QueryValues
                 ? value
                 : throw new BadHttpRequestException($"Query parameter {name} must be an integer.")
             : null;
+
+    public static string? String(HttpRequest request, string name) =>
+        request.Query[name] is { Count: > 0 } values ? values[0] : null;
+
+    public static bool? Bool(HttpRequest request, string name) =>
+        request.Query[name] is { Count: > 0 } values && !string.IsNullOrEmpty(values[0])
+            ? bool.TryParse(values[0], out var value)
+                ? value
+                : throw new BadHttpRequestException($"Query parameter {name} must be true or false.")
+            : null;
 }
