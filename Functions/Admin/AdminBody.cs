@@ -22,6 +22,8 @@ public static class AdminBody
             buffer.Write(chunk, 0, n);
         }
         if (buffer.Length == 0) return (null, AdminResults.Error(400, "A JSON object body is required."));
+        // JsonDocument only checks string bytes when a string is read; refuse invalid UTF-8 here rather than fail later.
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))) return (null, AdminResults.Error(400, "The body is not valid JSON: it is not UTF-8."));
         try
         {
             var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });

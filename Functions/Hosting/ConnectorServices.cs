@@ -39,6 +39,8 @@ public static class ConnectorServices
 
         services.AddPosting(config);
         services.AddSingleton<PostEventFunction>();
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // a bad query value answers 400 naming the parameter
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, Activity.UnroutedRequests>();
         return services;
     }
 

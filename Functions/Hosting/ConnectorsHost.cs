@@ -64,8 +64,10 @@ public static partial class ConnectorsHost
         context.Response.StatusCode = storage ? 503 : badRequest ? 400 : 500;
         if (storage) context.Response.Headers.RetryAfter = "5";
         await context.Response.WriteAsJsonAsync(new Admin.AdminResults.ErrorBody(storage ? "unavailable" : badRequest ? "invalid" : "error",
-            storage ? "Storage is unavailable; retry later." : badRequest ? "The request could not be read." : "Internal error."));
+            storage ? "Storage is unavailable; retry later." : badRequest ? "The request could not be read: " + Clip(error!.Message) : "Internal error."));
     }
+
+    static string Clip(string s) => s.Length <= 200 ? s : s[..200] + "…";
 
     /// <summary>Unknown routes and wrong methods answer with a JSON error too.</summary>
     static async Task AnswerEmptyStatusAsync(StatusCodeContext context)

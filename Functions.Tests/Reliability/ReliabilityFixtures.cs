@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using Connectors.Hosting;
+using Connectors.Reliability;
+using Connectors.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Tests.Reliability;
+
+/// <summary>Every log line the in-process host writes, at every level, for the secret scan.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+    public void Dispose() { }
+
+    sealed class Logger(CapturedLogs owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.Lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    }
+}
+
+/// <summary>The in-process host with every log captured; the queue trigger on or off by subclass.</summary>
+public class LoggedHostFixture : HostFixture
+{
+    public CapturedLogs Logs { get; } = new();
+    protected override void Services(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(Logs);
+    protected override void Settings(Dictionary<string, string?> settings) => settings["Logging:LogLevel:Default"] = "Trace";
+
+    public Target Target() => new()
+    {
+        Http = Http, AdminKey = AdminKey, Storage = Storage, Logs = () => Logs.Lines.ToArray(),
+        StopStorageAsync = () => Azurite.StopAsync(graceful: true),
+        StartStorageAsync = RestartAzuriteAsync,
+    };
+}
+
+/// <summary>Queue trigger off: whatever is enqueued stays there to be counted.</summary>
+public sealed class LoggedIngestOnlyHostFixture : LoggedHostFixture
+{
+    protected override bool QueueTrigger => false;
+}

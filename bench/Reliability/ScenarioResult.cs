@@ -1,0 +1,28 @@
+namespace Connectors.Reliability;
+
+/// <summary>
+/// One scenario's figures. Lost: an event the host acknowledged (2xx) that never posted, or a delivery re-sent until
+/// acknowledged that still did not. Duplicated: postings beyond one per event. Failures: every other broken expectation.
+/// </summary>
+public sealed class ScenarioResult(string name)
+{
+    public string Name { get; } = name;
+    public int Sent;
+    public int Accepted;
+    public int RejectedAsExpected;
+    public int Lost;
+    public int Duplicated;
+    public TimeSpan Elapsed { get; set; }
+    public List<string> Failures { get; } = [];
+    public List<string> Notes { get; } = [];
+
+    public bool Passed => Lost == 0 && Duplicated == 0 && Failures.Count == 0;
+
+    public void Fail(string failure) { lock (Failures) { if (Failures.Count < 50) Failures.Add(failure); } }
+
+    public override string ToString() =>
+        $"{Name,-18} sent {Sent,7}  accepted {Accepted,6}  rejected-as-expected {RejectedAsExpected,7}  lost {Lost}  duplicated {Duplicated}  failures {Failures.Count}  ({Elapsed.TotalSeconds:0.0} s)";
+
+    /// <summary>The result with its failures, for an assertion message.</summary>
+    public string Describe() => ToString() + (Failures.Count == 0 ? "" : "\n  " + string.Join("\n  ", Failures)) + (Notes.Count == 0 ? "" : "\n  note: " + string.Join("\n  note: ", Notes));
+}
