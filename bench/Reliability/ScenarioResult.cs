@@ -16,12 +16,23 @@ public sealed class ScenarioResult(string name)
     public List<string> Failures { get; } = [];
     public List<string> Notes { get; } = [];
 
-    public bool Passed => Lost == 0 && Duplicated == 0 && Failures.Count == 0;
+    public bool Passed => Lost == 0 && Duplicated == 0 && FailureCount == 0;
 
-    public void Fail(string failure) { lock (Failures) { if (Failures.Count < 50) Failures.Add(failure); } }
+    /// <summary>Records a failure; beyond the first of a kind (same first 60 characters) only the count grows, so the list stays readable.</summary>
+    public void Fail(string failure)
+    {
+        lock (Failures)
+        {
+            FailureCount++;
+            var kind = failure.Length <= 60 ? failure : failure[..60];
+            if (Failures.Count < 50 && !Failures.Any(f => f.StartsWith(kind, StringComparison.Ordinal))) Failures.Add(failure);
+        }
+    }
+
+    public int FailureCount { get; private set; }
 
     public override string ToString() =>
-        $"{Name,-18} sent {Sent,7}  accepted {Accepted,6}  rejected-as-expected {RejectedAsExpected,7}  lost {Lost}  duplicated {Duplicated}  failures {Failures.Count}  ({Elapsed.TotalSeconds:0.0} s)";
+        $"{Name,-18} sent {Sent,7}  accepted {Accepted,6}  rejected-as-expected {RejectedAsExpected,7}  lost {Lost}  duplicated {Duplicated}  failures {FailureCount}  ({Elapsed.TotalSeconds:0.0} s)";
 
     /// <summary>The result with its failures, for an assertion message.</summary>
     public string Describe() => ToString() + (Failures.Count == 0 ? "" : "\n  " + string.Join("\n  ", Failures)) + (Notes.Count == 0 ? "" : "\n  note: " + string.Join("\n  note: ", Notes));

@@ -40,7 +40,7 @@ public sealed class AdminRoutes(string adminKey, string existingConnectionId, bo
             ("{\"name\": 5}", "name"), ("{\"stock\": \"Infinity\"}", "stock"), ($"{{\"name\": \"{TooLong}\"}}", "name")), Body: true, PostingOnly: true),
         new("PUT item long sku", HttpMethod.Put, _ => "/api/admin/items/" + new string('S', 101), null, Body: false, PostingOnly: true),
         new("GET vouchers no query", HttpMethod.Get, r => Pick(r, "/api/admin/vouchers", "/api/admin/vouchers?connection=x", "/api/admin/vouchers?order=1"), null, Body: false, PostingOnly: true),
-        new("GET voucher bad number", HttpMethod.Get, r => "/api/admin/vouchers/" + Pick(r, "garbage", "SV", "XX%2F26-27%2F000001", "SV%2F99-99%2Fabc"), null, Body: false, PostingOnly: true),
+        new("GET voucher bad number", HttpMethod.Get, r => "/api/admin/vouchers/" + Pick(r, "garbage", "SV", "SV%2F26-27", "SV%2F99-99%2Fabc"), null, Body: false, PostingOnly: true),
         new("PUT sku-map", HttpMethod.Put, r => $"/api/admin/connections/{existingConnectionId}/sku-map/EXT-{r.Next(1000)}", r => Pick(r,
             ("{\"itemSku\": 5}", "itemSku"), ("{}", "itemSku"), ($"{{\"itemSku\": \"NOPE-{r.Next(100000)}\"}}", "item")), Body: true, PostingOnly: true),
         new("PUT sku-map unknown", HttpMethod.Put, r => $"/api/admin/connections/{Unknown(r)}/sku-map/EXT-1", null, Body: false, PostingOnly: true),
