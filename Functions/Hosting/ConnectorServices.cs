@@ -41,6 +41,7 @@ public static class ConnectorServices
         services.AddSingleton<PostEventFunction>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // a bad query value answers 400 naming the parameter
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, Activity.UnroutedRequests>();
+        services.AddLogging(b => b.AddFilter("Microsoft.AspNetCore", Microsoft.Extensions.Logging.LogLevel.Warning)); // request paths carry delivery tokens: never log them (host.json says Warning too)
         return services;
     }
 
