@@ -35,6 +35,8 @@ public sealed class AdminRoutes(string adminKey, string existingConnectionId, bo
         new("POST rotate unknown", HttpMethod.Post, r => $"/api/admin/connections/{Unknown(r)}/rotate", null, Body: false),
         new("GET activity unknown", HttpMethod.Get, r => $"/api/admin/connections/{Unknown(r)}/activity", null, Body: false),
         new("GET activity bad top", HttpMethod.Get, r => $"/api/admin/connections/{existingConnectionId}/activity?top=" + Pick(r, "0", "-1", "1001", "abc", "1e3", "NaN", "99999999999"), null, Body: false),
+        new("POST replay unknown", HttpMethod.Post, r => $"/api/admin/connections/{Unknown(r)}/activity/{r.Next()}/replay", null, Body: false),
+        new("POST replay unknown entry", HttpMethod.Post, r => $"/api/admin/connections/{existingConnectionId}/activity/{Unknown(r)}/replay", null, Body: false),
         new("PUT item", HttpMethod.Put, r => "/api/admin/items/ITEM-" + r.Next(1000), r => Pick(r,
             ("{\"stock\": \"abc\"}", "stock"), ("{\"stock\": \"NaN\"}", "stock"), ("{\"stock\": 1e400}", "stock"), ("{\"stock\": true}", "stock"),
             ("{\"name\": 5}", "name"), ("{\"stock\": \"Infinity\"}", "stock"), ($"{{\"name\": \"{TooLong}\"}}", "name")), Body: true, PostingOnly: true),
@@ -82,6 +84,7 @@ public sealed class AdminRoutes(string adminKey, string existingConnectionId, bo
             var status = route.Name.Contains("unknown", StringComparison.Ordinal) ? 404 : route.Name.StartsWith("PUT item long", StringComparison.Ordinal) ? 400 : 400;
             var mentions = route.Name switch
             {
+                "POST replay unknown entry" => "activity entry",
                 var n when n.Contains("unknown", StringComparison.Ordinal) => "connection",
                 "GET activity bad top" => "top",
                 "GET vouchers no query" => "connection",
