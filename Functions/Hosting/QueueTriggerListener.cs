@@ -12,7 +12,8 @@ namespace Connectors.Hosting;
 /// - receives up to batchSize messages and runs them in parallel; fetches the next batch once the number still
 ///   running falls to newBatchThreshold (so at most batchSize + newBatchThreshold run at once);
 /// - when the queue is empty, polls again after 100 ms, doubling up to maxPollingInterval; any message resets it;
-/// - a message being processed is invisible for LeaseTime; on success it is deleted;
+/// - a message being processed is invisible for LeaseTime, renewed every RenewEvery while it runs (so after a crash or a
+///   storage outage it comes back within LeaseTime, not minutes later); on success it is deleted;
 /// - on failure it becomes visible again after visibilityTimeout, unless its dequeueCount has reached
 ///   maxDequeueCount: then it is copied to "&lt;queue&gt;-poison" and deleted (as is a message seen more than
 ///   maxDequeueCount times, e.g. after crashes, without running it again);
@@ -21,7 +22,8 @@ namespace Connectors.Hosting;
 public sealed partial class QueueTriggerListener(
     string queueName, Func<BinaryData, long, CancellationToken, Task> handler, StorageAccount storage, QueueTriggerOptions options, ILogger log) : BackgroundService
 {
-    public static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
     static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
     public string QueueName => queueName;
@@ -67,11 +69,12 @@ public sealed partial class QueueTriggerListener(
     async Task RunAsync(QueueMessage message, CancellationToken ct)
     {
         await Task.Yield();
+        var lease = new Lease(_queue, message, log, queueName);
         try
         {
             if (message.DequeueCount > options.MaxDequeueCount)
             {
-                await PoisonAsync(message, ct);
+                await PoisonAsync(message, await lease.EndAsync(), ct);
                 return;
             }
             try
@@ -81,11 +84,12 @@ public sealed partial class QueueTriggerListener(
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 LogRunFailed(log, e, queueName, message.MessageId, message.DequeueCount);
-                if (message.DequeueCount >= options.MaxDequeueCount) await PoisonAsync(message, ct);
-                else await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.VisibilityTimeout, cancellationToken: ct);
+                var receipt = await lease.EndAsync();
+                if (message.DequeueCount >= options.MaxDequeueCount) await PoisonAsync(message, receipt, ct);
+                else await _queue.UpdateMessageAsync(message.MessageId, receipt, visibilityTimeout: options.VisibilityTimeout, cancellationToken: ct);
                 return;
             }
-            await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+            await _queue.DeleteMessageAsync(message.MessageId, await lease.EndAsync(), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { /* the lease runs out and the message comes back */ }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -97,12 +101,52 @@ public sealed partial class QueueTriggerListener(
         {
             LogRunFailed(log, e, queueName, message.MessageId, message.DequeueCount);
         }
+        finally
+        {
+            await lease.EndAsync();
+        }
     }
 
-    async Task PoisonAsync(QueueMessage message, CancellationToken ct)
+    /// <summary>Keeps a running message invisible by extending its visibility every RenewEvery; EndAsync stops and gives the latest pop receipt.</summary>
+    sealed class Lease
+    {
+        readonly CancellationTokenSource _stop = new();
+        readonly Task _renewing;
+        string _receipt;
+
+        public Lease(QueueClient queue, QueueMessage message, ILogger log, string queueName)
+        {
+            _receipt = message.PopReceipt;
+            _renewing = RenewAsync(queue, message.MessageId, log, queueName);
+        }
+
+        async Task RenewAsync(QueueClient queue, string messageId, ILogger log, string queueName)
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(RenewEvery, _stop.Token);
+                    // Not cancelled mid-call: EndAsync waits for it, so the receipt it returns is always the current one.
+                    _receipt = (await queue.UpdateMessageAsync(messageId, _receipt, visibilityTimeout: LeaseTime)).Value.PopReceipt;
+                }
+            }
+            catch (OperationCanceledException) { }
+            catch (Exception e) { LogRenewFailed(log, e, queueName, messageId); }
+        }
+
+        public async Task<string> EndAsync()
+        {
+            _stop.Cancel();
+            await _renewing;
+            return _receipt;
+        }
+    }
+
+    async Task PoisonAsync(QueueMessage message, string receipt, CancellationToken ct)
     {
         await _poison.SendMessageAsync(message.Body, cancellationToken: ct);
-        await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+        await _queue.DeleteMessageAsync(message.MessageId, receipt, ct);
         LogPoisoned(log, queueName, message.MessageId, message.DequeueCount);
     }
 
@@ -111,6 +155,9 @@ public sealed partial class QueueTriggerListener(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} on {Queue} failed on attempt {DequeueCount}")]
     static partial void LogRunFailed(ILogger logger, Exception e, string queue, string messageId, long dequeueCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease of message {MessageId} on {Queue}; it may run twice (posting is idempotent)")]
+    static partial void LogRenewFailed(ILogger logger, Exception e, string queue, string messageId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} on {Queue} was taken by another worker")]
     static partial void LogLeaseLost(ILogger logger, string queue, string messageId);
