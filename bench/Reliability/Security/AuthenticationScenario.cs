@@ -134,6 +134,18 @@ public static class AuthenticationScenario
 
     static byte[] Bytes(Random r, int n) { var b = new byte[n]; r.NextBytes(b); return b; }
 
+    /// <summary>Log lines only (for a host whose storage the caller cannot see).</summary>
+    public static Task ScanLogsAsync(IReadOnlyCollection<string> lines, IReadOnlyCollection<string> secrets, IReadOnlyCollection<string> tokens, ScenarioResult result)
+    {
+        if (lines.Count == 0) result.Fail("no log lines were captured: the scan would prove nothing");
+        foreach (var line in lines)
+        {
+            foreach (var s in secrets) if (line.Contains(s, StringComparison.Ordinal)) result.Fail($"a secret ({s[..6]}…) appears in the host's logs");
+            foreach (var t in tokens) if (line.Contains(t, StringComparison.Ordinal)) result.Fail($"a URL token ({t[..4]}…) appears in the host's logs");
+        }
+        return Task.CompletedTask;
+    }
+
     /// <summary>Where secrets must never be: logs, activity, raw-archive metadata, admin GETs, any table but Connections (tokens: not even there).</summary>
     public static async Task ScanAsync(Target target, IReadOnlyCollection<string> secrets, IReadOnlyCollection<string> tokens, ScenarioResult result)
     {
