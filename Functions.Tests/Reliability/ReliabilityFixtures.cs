@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Connectors.Hosting;
 using Connectors.Reliability;
 using Connectors.Tests.Fixtures;
@@ -6,22 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Tests.Reliability;
-
-/// <summary>Every log line the in-process host writes, at every level, for the secret scan.</summary>
-public sealed class CapturedLogs : ILoggerProvider
-{
-    public ConcurrentQueue<string> Lines { get; } = new();
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-    public void Dispose() { }
-
-    sealed class Logger(CapturedLogs owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
-    }
-}
 
 /// <summary>The in-process host with every log captured; the queue trigger on or off by subclass.</summary>
 public class LoggedHostFixture : HostFixture

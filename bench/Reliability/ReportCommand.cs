@@ -1,10 +1,84 @@
+using System.Globalization;
+using Connectors.Reliability.Crash;
+using Connectors.Reliability.Malformed;
+using Connectors.Reliability.Outage;
+using Connectors.Reliability.Poison;
+using Connectors.Reliability.Security;
+using Connectors.Reliability.Storm;
+
 namespace Connectors.Reliability;
 
+/// <summary>
+/// dotnet run -c Release --project bench/Reliability [-- --scale N] [--only name,...]
+/// Runs every scenario (larger than the tests: --scale multiplies the sizes), each on its own Azurite and host, and prints
+/// one line per scenario. Exit code: 0 all passed; 1 an event was lost or posted twice; 2 another expectation failed.
+/// </summary>
 public static class ReportCommand
 {
     public static async Task<int> Main(string[] args)
     {
-        await Task.CompletedTask;
-        return 0;
+        var scale = Arg(args, "--scale") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
+        var only = Arg(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        bool Run(string name) => only is null || only.Contains(name);
+        var results = new List<ScenarioResult>();
+        var skipped = new List<string>();
+
+        async Task Scenario(string name, Func<Task<ScenarioResult>> run)
+        {
+            if (!Run(name)) return;
+            Console.WriteLine($"running {name} ...");
+            ScenarioResult r;
+            try { r = await run(); }
+            catch (ScenarioException e) when (e.Message.StartsWith("skipped", StringComparison.Ordinal)) { skipped.Add($"{name}: {e.Message}"); return; }
+            catch (Exception e) { r = new ScenarioResult(name); r.Fail($"the scenario crashed: {e}"); }
+            results.Add(r);
+            Console.WriteLine(r.Describe());
+        }
+
+        await Scenario("malformed-input", async () =>
+        {
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: false);
+            return await MalformedInputScenario.RunAsync(rig.Target, new MalformedInputScenario.Options(Count: 10_000 * scale));
+        });
+        await Scenario("authentication", async () =>
+        {
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: true);
+            return await AuthenticationScenario.RunAsync(rig.Target, new AuthenticationScenario.Options(GuessesPerRoute: 100 * scale));
+        });
+        await Scenario("duplicate-storm", async () =>
+        {
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: true);
+            await RequirePostingAsync(rig.Target);
+            return await DuplicateStormScenario.RunAsync(rig.Target, new DuplicateStormScenario.Options(Orders: 50 * scale));
+        });
+        await Scenario("storage-outage", async () =>
+        {
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: true, persist: true);
+            await RequirePostingAsync(rig.Target);
+            return await StorageOutageScenario.RunAsync(rig.Target, new StorageOutageScenario.Options(Orders: 60 * scale));
+        });
+        await Scenario("poison-replay", async () =>
+        {
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: true, queues: q => q with { VisibilityTimeout = TimeSpan.FromMilliseconds(200), MaxPollingInterval = TimeSpan.FromMilliseconds(200), MaxDequeueCount = 3 });
+            await RequirePostingAsync(rig.Target);
+            return await PoisonReplayScenario.RunAsync(rig.Target, new PoisonReplayScenario.Options(Refunds: 5 * scale));
+        });
+        await Scenario("crash", () => CrashScenario.RunAsync(new CrashScenario.Options(Orders: 120 * scale)));
+
+        Console.WriteLine();
+        Console.WriteLine($"Reliability report (scale {scale}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
+        Console.WriteLine($"{"scenario",-18} {"sent",8} {"accepted",9} {"rejected as expected",21} {"events lost",12} {"postings duplicated",20}");
+        foreach (var r in results)
+            Console.WriteLine($"{r.Name,-18} {r.Sent,8} {r.Accepted,9} {r.RejectedAsExpected,21} {r.Lost,12} {r.Duplicated,20}{(r.FailureCount > 0 ? $"   {r.FailureCount} other failure(s)" : "")}");
+        foreach (var s in skipped) Console.WriteLine("skipped " + s);
+        if (results.Any(r => r.Lost != 0 || r.Duplicated != 0)) return 1;
+        return results.Any(r => !r.Passed) ? 2 : 0;
     }
+
+    static async Task RequirePostingAsync(Target target)
+    {
+        if (!await target.Admin.HasPostingAsync()) throw new ScenarioException("skipped: the posting engine's admin routes are not on this host");
+    }
+
+    static string? Arg(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
