@@ -70,7 +70,7 @@ public static class ReportCommand
         Console.WriteLine($"{"scenario",-18} {"sent",8} {"accepted",9} {"rejected as expected",21} {"events lost",12} {"postings duplicated",20}");
         foreach (var r in results)
             Console.WriteLine($"{r.Name,-18} {r.Sent,8} {r.Accepted,9} {r.RejectedAsExpected,21} {r.Lost,12} {r.Duplicated,20}{(r.FailureCount > 0 ? $"   {r.FailureCount} other failure(s)" : "")}");
-        foreach (var s in skipped) Console.WriteLine("skipped " + s);
+        foreach (var line in skipped) Console.WriteLine("skipped " + line);
         if (results.Any(r => r.Lost != 0 || r.Duplicated != 0)) return 1;
         return results.Any(r => !r.Passed) ? 2 : 0;
     }
