@@ -42,10 +42,11 @@ public sealed class InProcessRig : IAsyncDisposable
             ["AdminKey"] = AdminKey,
             [$"AzureWebJobs.{ConnectorsHost.PostEventFunctionName}.Disabled"] = queueTrigger ? "false" : "true",
             ["Logging:LogLevel:Default"] = "Trace",
+            // The console would drown the report: the captured lines are what the secret scan reads.
+            ["Logging:Console:LogLevel:Default"] = "None",
         };
         rig._app = ConnectorsHost.Build(["--urls", "http://127.0.0.1:0"], settings, useLocalSettings: false,
             services => services.AddSingleton<ILoggerProvider>(rig._logs), hostJson);
-        // The console logger would drown the report: the captured lines are what the scan reads.
         await rig._app.StartAsync();
         var url = rig._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         rig._http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
