@@ -25,9 +25,9 @@ public static class MalformedInputScenario
         var result = new ScenarioResult("malformed-input");
         var clock = Stopwatch.StartNew();
         var activity = new ActivityCounter(target.Storage);
-        var unroutedBefore = await activity.CountAsync(ActivityLog.Unrouted);
         var routes = await LiveRoutesAsync(target, options.Seed);
-        var unroutedAfterProbe = await activity.CountAsync(ActivityLog.Unrouted);
+        // Whatever "_unrouted" already holds (the route probes, earlier scenarios) is not ours to count.
+        var unroutedBefore = await activity.CountAsync(ActivityLog.Unrouted);
         result.Notes.Add($"source routes: {string.Join(", ", routes.Select(r => r.Route.Name))}");
         var posting = await target.Admin.HasPostingAsync();
         var vouchersBefore = await target.Admin.VoucherCountAsync();
@@ -55,10 +55,9 @@ public static class MalformedInputScenario
         var queued = (await target.Storage.Queue(QueueNames.Events).GetPropertiesAsync()).Value.ApproximateMessagesCount
                      + (await target.Storage.Queue(QueueNames.EventsPoison).GetPropertiesAsync()).Value.ApproximateMessagesCount;
         if (queued != 0) result.Fail($"{queued} message(s) were queued by malformed requests.");
-        result.Lost = 0;
         if (await target.Admin.VoucherCountAsync() is { } after && after != vouchersBefore) result.Fail($"{after - vouchersBefore} voucher(s) were posted by malformed requests.");
 
-        await CheckActivityAsync(target, activity, expected, unroutedAfterProbe - unroutedBefore + unroutedBefore, routes, result);
+        await CheckActivityAsync(target, activity, expected, unroutedBefore, routes, result);
         result.Notes.Add("kinds: " + string.Join(", ", kinds.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")));
         result.Elapsed = clock.Elapsed;
         return result;
@@ -138,7 +137,6 @@ public static class MalformedInputScenario
         foreach (var (partition, statuses) in expected)
         {
             var entries = await activity.ListAsync(partition);
-            if (partition == ActivityLog.Unrouted) entries = entries.Skip(0).ToList();
             var logged = entries.Select(e => e.HttpStatus).Order().ToList();
             var want = statuses.Order().ToList();
             var extra = partition == ActivityLog.Unrouted ? unroutedBase : 0;

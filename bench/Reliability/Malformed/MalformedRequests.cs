@@ -20,7 +20,7 @@ public sealed class MalformedRequests(IReadOnlyList<LiveRoute> routes, AdminRout
     {
         var r = new Random(seed);
         for (var i = 0; i < count; i++)
-            yield return r.Next(10) < 7 || !admin.Any ? Source(r, routes[r.Next(routes.Count)], i) : admin.Next(r);
+            yield return r.Next(10) < 7 ? Source(r, routes[r.Next(routes.Count)], i) : admin.Next(r);
     }
 
     MalformedRequest Source(Random r, LiveRoute live, int i)

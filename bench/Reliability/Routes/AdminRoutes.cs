@@ -9,8 +9,6 @@ namespace Connectors.Reliability.Routes;
 /// </summary>
 public sealed class AdminRoutes(string adminKey, string existingConnectionId, bool posting)
 {
-    public bool Any => true;
-
     sealed record Route(string Name, HttpMethod Method, Func<Random, string> Path, Func<Random, (string Kind, string Json, string Mentions)>? BadFields, bool Body, bool PostingOnly = false);
 
     static readonly string TooLong = new('N', 300);
@@ -81,7 +79,7 @@ public sealed class AdminRoutes(string adminKey, string existingConnectionId, bo
         if (!route.Body)
         {
             // Routes without a body: the id, query value or number is what is wrong.
-            var status = route.Name.Contains("unknown", StringComparison.Ordinal) ? 404 : route.Name.StartsWith("PUT item long", StringComparison.Ordinal) ? 400 : 400;
+            var status = route.Name.Contains("unknown", StringComparison.Ordinal) ? 404 : 400;
             var mentions = route.Name switch
             {
                 "POST replay unknown entry" => "activity entry",
