@@ -48,14 +48,15 @@ public static class CrashScenario
         await rig.RestartStorageAsync();
         target = await rig.StartHostAsync();
 
-        foreach (var order in unacknowledged)
+        await Parallel.ForEachAsync(unacknowledged, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (order, _) =>
         {
             var status = await load.DeliverUntilAcknowledgedAsync(target.Http, order, TimeSpan.FromSeconds(60));
-            result.Sent++;
-            if (status is >= 200 and < 300) result.Accepted++;
-            else if (status == 409) result.RejectedAsExpected++; // accepted before the crash though its answer was lost: not queued again
+            Interlocked.Increment(ref result.Sent);
+            if (status is >= 200 and < 300) Interlocked.Increment(ref result.Accepted);
+            // 409: accepted before the crash though its answer was lost; not queued again.
+            else if (status == 409) Interlocked.Increment(ref result.RejectedAsExpected);
             else result.Fail($"order {order.ExternalId}: re-sent after the restart, still answered {status}");
-        }
+        });
         // In-flight messages of the killed host come back when their lease runs out (30 s).
         await load.VerifyAsync(target, result, TimeSpan.FromSeconds(120));
         await AuthenticationScenario.ScanLogsAsync(rig.Output.ToArray(), [load.Connection.SigningSecret!, ShippedHostRig.AdminKey], [], result);

@@ -53,14 +53,14 @@ public static class StorageOutageScenario
         result.Notes.Add($"{answered503} deliveries answered 503 during the outage, then re-sent");
 
         // The platforms' retries: every delivery without a 2xx, until acknowledged.
-        foreach (var order in unanswered)
+        await Parallel.ForEachAsync(unanswered, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (order, _) =>
         {
             var status = await load.DeliverUntilAcknowledgedAsync(target.Http, order, TimeSpan.FromSeconds(60));
             Interlocked.Increment(ref result.Sent);
             if (status == 200) Interlocked.Increment(ref result.Accepted);
             else if (status == 409) Interlocked.Increment(ref result.RejectedAsExpected);
             else result.Fail($"order {order.ExternalId}: re-sent after the outage, still answered {status}");
-        }
+        });
         await load.VerifyAsync(target, result, TimeSpan.FromSeconds(90));
         result.Elapsed = clock.Elapsed;
         return result;
