@@ -26,9 +26,12 @@ public static class StorageOutageScenario
         var answered503 = 0;
 
         // The load runs while storage goes down and comes back: a third of the orders before, the rest during and after.
+        var loadStart = Stopwatch.StartNew();
         var sending = Parallel.ForEachAsync(load.Orders.Select((o, i) => (o, i)), new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (x, ct) =>
         {
-            await Task.Delay(x.i * 60, ct);
+            // One order every 60 ms from the start of the load (not per worker), so the outage falls a third of the way in.
+            var due = TimeSpan.FromMilliseconds(x.i * 60) - loadStart.Elapsed;
+            if (due > TimeSpan.Zero) await Task.Delay(due, ct);
             var started = Stopwatch.GetTimestamp();
             var status = await load.DeliverAsync(target.Http, x.o, ct);
             var took = Stopwatch.GetElapsedTime(started);
