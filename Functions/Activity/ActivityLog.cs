@@ -21,6 +21,26 @@ public sealed class ActivityLog(StorageAccount storage, TimeProvider clock)
         return e;
     }
 
+    /// <summary>
+    /// Writes a new "accepted" entry. Its event is queued at the same time, so the poster's update (posted, failed) may
+    /// land first: then only the fields the update does not carry are merged in, and its status stands.
+    /// </summary>
+    public async Task RecordAcceptedAsync(ActivityEntry entry, CancellationToken ct)
+    {
+        var row = ToEntity(entry);
+        try
+        {
+            await _table.AddEntityAsync(row, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            row.Remove("Status");
+            row.Remove("Reason");
+            row.Remove("Vouchers");
+            await _table.UpsertEntityAsync(row, TableUpdateMode.Merge, ct);
+        }
+    }
+
     /// <summary>Moves an entry to a new status (posted, failed, ...), keeping what it already says.</summary>
     public async Task UpdateAsync(string connectionId, string key, string status, string? reason, string? vouchers, CancellationToken ct)
     {

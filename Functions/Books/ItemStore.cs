@@ -16,6 +16,7 @@ public sealed class ItemStore(StorageAccount storage, IOptions<BooksOptions> opt
     const string ItemRow = "item";
     readonly TableClient _table = storage.Table(TableNames.Items);
     readonly string _book = Keys.Escape(options.Value.Book);
+    readonly ExactlyOnceRows _stock = new(storage.Table(TableNames.Items));
 
     string Partition(string sku) => $"{_book}|{Keys.Escape(sku)}";
 
@@ -48,7 +49,7 @@ public sealed class ItemStore(StorageAccount storage, IOptions<BooksOptions> opt
 
     /// <summary>Moves stock by delta (negative: out) once per key; false when the key was applied before.</summary>
     public Task<bool> MoveAsync(StockMove move, CancellationToken ct) =>
-        ExactlyOnce.AddAsync(_table, Partition(move.ItemSku), ItemRow, "Stock", move.Delta, "move|" + Keys.Escape(move.Key),
+        _stock.AddAsync(Partition(move.ItemSku), ItemRow, "Stock", move.Delta, "move|" + Keys.Escape(move.Key),
             () => new TableEntity(Partition(move.ItemSku), ItemRow) { ["Sku"] = move.ItemSku, ["Name"] = move.ItemSku }, ct);
 
     public async Task<IReadOnlyList<Item>> ListAsync(CancellationToken ct)

@@ -18,6 +18,7 @@ public sealed class SkuMapStore(StorageAccount storage, ItemStore items, TimePro
 
     readonly TableClient _table = storage.Table(TableNames.SkuMaps);
     readonly string _book = Keys.Escape(options.Value.Book);
+    readonly ExactlyOnceRows _counts = new(storage.Table(TableNames.SkuMaps));
     readonly ConcurrentDictionary<(string, string), (string? Item, DateTimeOffset Until)> _cache = new();
 
     string Partition(string connectionId) => $"{_book}|{Keys.Escape(connectionId)}";
@@ -51,7 +52,7 @@ public sealed class SkuMapStore(StorageAccount storage, ItemStore items, TimePro
     }
 
     public Task CountUnmappedAsync(string connectionId, string externalSku, string eventId, CancellationToken ct) =>
-        ExactlyOnce.AddAsync(_table, UnmappedPartition(connectionId), "sku|" + Keys.Escape(externalSku), "Count", 1, "seen|" + Keys.Escape(eventId + "|" + externalSku),
+        _counts.AddAsync(UnmappedPartition(connectionId), "sku|" + Keys.Escape(externalSku), "Count", 1, "seen|" + Keys.Escape(eventId + "|" + externalSku),
             () => new TableEntity(UnmappedPartition(connectionId), "sku|" + Keys.Escape(externalSku)) { ["Sku"] = externalSku }, ct);
 
     /// <summary>SKUs that posted unmapped and still are, with how many events carried them.</summary>

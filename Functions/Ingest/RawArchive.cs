@@ -18,9 +18,12 @@ public sealed class RawArchive(StorageAccount storage)
             && !name.Contains("Signature", StringComparison.OrdinalIgnoreCase) && !name.Contains("Hmac", StringComparison.OrdinalIgnoreCase)
             && !name.Contains("Key", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The blob name is known before the upload, so the upload can run alongside the receipt claim.</summary>
+    public static string NameFor(string connectionId, string activityKey, DateTimeOffset at) => $"{Keys.Escape(connectionId)}/{at:yyyy/MM/dd}/{activityKey}";
+
     public async Task<string> SaveAsync(string connectionId, string activityKey, DateTimeOffset at, ReadOnlyMemory<byte> body, IHeaderDictionary headers, CancellationToken ct)
     {
-        var name = $"{Keys.Escape(connectionId)}/{at:yyyy/MM/dd}/{activityKey}";
+        var name = NameFor(connectionId, activityKey, at);
         var kept = headers.Where(h => Keep(h.Key)).ToDictionary(h => h.Key, h => h.Value.ToString());
         var options = new BlobUploadOptions
         {

@@ -145,11 +145,16 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
             return Answer(duplicateStatus, new DeliveryAnswer(AnswerStatus.Duplicate) { Error = "Already received." });
         }
 
-        var rawBlob = archived ?? await archive.SaveAsync(connection.Id, activity.NewKey(), clock.GetUtcNow(), body, headers, ct);
-        var results = await ingestor.AcceptAsync(connection, events.EventName, events.Drafts, rawBlob, ct);
+        // The archive upload runs alongside the receipt claims; the ingestor awaits it before anything is queued.
+        var saving = archived is not null ? Task.FromResult(archived) : archive.SaveAsync(connection.Id, activity.NewKey(), clock.GetUtcNow(), body, headers, ct);
+        IReadOnlyList<IngestedEvent> results;
+        try { results = await ingestor.AcceptAsync(connection, events.EventName, events.Drafts, saving, ct); }
+        finally { _ = saving.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); }
+        var after = new List<Task>(results.Count + 1);
         foreach (var dup in results.Where(r => r.Status == IngestStatus.Duplicate))
-            await RecordAsync(new ActivityEntry { ConnectionId = connection.Id, Event = events.EventName, ExternalId = dup.ExternalId, EventId = dup.EventId, HttpStatus = duplicateStatus, Status = ActivityStatus.Duplicate, Reason = "Already received; nothing queued again." });
-        if (events.DeliveryKey is { } key) await receipts.MarkDeliveryAsync(connection.Id, key, ct);
+            after.Add(RecordAsync(new ActivityEntry { ConnectionId = connection.Id, Event = events.EventName, ExternalId = dup.ExternalId, EventId = dup.EventId, HttpStatus = duplicateStatus, Status = ActivityStatus.Duplicate, Reason = "Already received; nothing queued again." }));
+        if (events.DeliveryKey is { } key) after.Add(receipts.MarkDeliveryAsync(connection.Id, key, ct));
+        await Task.WhenAll(after);
 
         var accepted = results.Where(r => r.Status == IngestStatus.Accepted).Select(r => r.EventId).ToList();
         if (accepted.Count == 0)
