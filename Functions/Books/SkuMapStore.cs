@@ -46,8 +46,11 @@ public sealed class SkuMapStore(StorageAccount storage, ItemStore items, TimePro
 
     public async Task<IReadOnlyDictionary<string, string?>> ResolveAllAsync(string connectionId, IEnumerable<string> externalSkus, CancellationToken ct)
     {
+        // Point lookups of different SKUs: side by side (mostly cache hits anyway).
+        var skus = externalSkus.Distinct(StringComparer.Ordinal).ToList();
+        var items = await Task.WhenAll(skus.Select(sku => ResolveAsync(connectionId, sku, ct)));
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var sku in externalSkus.Distinct(StringComparer.Ordinal)) result[sku] = await ResolveAsync(connectionId, sku, ct);
+        for (var i = 0; i < skus.Count; i++) result[skus[i]] = items[i];
         return result;
     }
 

@@ -54,12 +54,15 @@ public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers
     {
         var numbers = new List<string>(plan.Vouchers.Count);
         foreach (var v in plan.Vouchers) numbers.Add(await vouchers.PostAsync(v, ct));
-        foreach (var move in plan.Moves) await items.MoveAsync(move, ct);
-        foreach (var sku in plan.Unmapped) await skuMaps.CountUnmappedAsync(order.ConnectionId, sku, plan.EventId, ct);
+        // Independent rows, each applied once by its own key: written side by side once the vouchers are durable.
+        var sideEffects = new List<Task>(plan.Moves.Count + plan.Unmapped.Count + 1);
+        foreach (var move in plan.Moves) sideEffects.Add(items.MoveAsync(move, ct));
+        foreach (var sku in plan.Unmapped) sideEffects.Add(skuMaps.CountUnmappedAsync(order.ConnectionId, sku, plan.EventId, ct));
         if (order.CustomerKey is { } key && plan.Customer is { } customer && numbers.Count > 0)
-            await customers.RecordAsync(key, customer, numbers, ct);
+            sideEffects.Add(customers.RecordAsync(key, customer, numbers, ct));
         else if (order.CustomerKey is { } k && numbers.Count > 0)
-            await customers.RecordAsync(k, new Customer { Name = order.Customer }, numbers, ct);
+            sideEffects.Add(customers.RecordAsync(k, new Customer { Name = order.Customer }, numbers, ct));
+        await Task.WhenAll(sideEffects);
 
         var saleNumber = order.SaleNumber ?? plan.Vouchers.Zip(numbers).FirstOrDefault(p => p.First.Type == VoucherType.Sales).Second;
         var applied = new Dictionary<string, List<string>>(order.Applied, StringComparer.Ordinal) { [plan.EventId] = numbers };

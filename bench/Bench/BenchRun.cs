@@ -37,6 +37,8 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         });
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
 
+        log.WriteLine("warm-up (JIT, connection pools; not measured)");
+        await WarmUpAsync(http, storage);
         log.WriteLine("pipeline, empty books");
         var fresh = await PipelineAsync(http, storage, "fresh");
         log.WriteLine($"seeding {options.History} orders of history");
@@ -121,6 +123,15 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         };
         log.WriteLine($"  end-to-end: {result.EndToEndPerSecond:0}/s, accept-to-posted p95 {result.AcceptToPostedP95Ms:0} ms, failed postings {failedPostings}");
         return result;
+    }
+
+    /// <summary>A short untimed pipeline on its own connection, so the fresh run measures the steady state, not the JIT.</summary>
+    async Task WarmUpAsync(HttpClient http, StorageAccount storage)
+    {
+        var connection = await CreateConnectionAsync(http, "warm-up");
+        await Load.RunAsync(options.Concurrency, null, options.Concurrency * 4, i => DeliverAsync(http, connection, $"warm-{i}"));
+        var queue = storage.Queue(QueueNames.Events);
+        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0) await Task.Delay(200);
     }
 
     /// <summary>History goes in through the front door, like real orders, on its own connection (so the measured runs' activity scans stay small).</summary>

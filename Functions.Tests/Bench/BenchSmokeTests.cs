@@ -1,0 +1,25 @@
+extern alias BenchRunner;
+
+using BenchRunner::Connectors.Bench;
+
+namespace Connectors.Tests.Bench;
+
+/// <summary>The benchmark's smoke mode, run with the tests so the benchmark keeps working as the pipeline changes.</summary>
+public sealed class BenchSmokeTests
+{
+    [Fact]
+    public async Task Smoke_run_accepts_and_posts_everything_and_computes_every_ratio()
+    {
+        var options = BenchOptions.Parse(["--smoke", "--seconds", "1", "--history", "50", "--results", Path.Combine(Path.GetTempPath(), "connectors-bench-smoke")]);
+        var log = new StringWriter();
+        var result = await new BenchRun(options, log).RunAsync().WaitAsync(TimeSpan.FromSeconds(150));
+
+        Assert.True(result.Fresh.Accepted > 0, log.ToString());
+        Assert.True(result.WithHistory.Accepted > 0, log.ToString());
+        Assert.Equal(0, result.Fresh.FailedPostings + result.WithHistory.FailedPostings);
+        Assert.Equal(50, result.History);
+        foreach (var ratio in new[] { result.IngestRatio, result.EndToEndRatio, result.GrowthRatio, result.HostPeakRssMb, result.Fresh.IngestP99Ms })
+            Assert.True(double.IsFinite(ratio) && ratio > 0, $"a figure is not a positive number:\n{result.Table()}");
+        Assert.Contains("ingest / raw queue send", result.Table());
+    }
+}
