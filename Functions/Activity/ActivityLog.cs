@@ -11,6 +11,7 @@ public sealed class ActivityLog(StorageAccount storage, TimeProvider clock)
     public const string Unrouted = "_unrouted";
 
     readonly TableClient _table = storage.Table(TableNames.Activity);
+    readonly MergeBatch _updates = new(storage.Table(TableNames.Activity));
 
     public string NewKey() => Keys.NewestFirst(clock.GetUtcNow()) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
 
@@ -47,7 +48,8 @@ public sealed class ActivityLog(StorageAccount storage, TimeProvider clock)
         var e = new TableEntity(Keys.Escape(connectionId), key) { ["Status"] = status, ["UpdatedAt"] = clock.GetUtcNow() };
         e["Reason"] = reason;
         if (vouchers is not null) e["Vouchers"] = vouchers;
-        await _table.UpsertEntityAsync(e, TableUpdateMode.Merge, ct);
+        // Entries of one connection moving at the same moment (a busy queue) share one transaction.
+        await _updates.UpsertMergeAsync(e, ct);
     }
 
     public async Task<ActivityEntry?> GetAsync(string connectionId, string key, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Connectors.Storage;
 
 namespace Connectors.Books;
 

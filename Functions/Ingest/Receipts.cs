@@ -16,6 +16,7 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
     public static readonly TimeSpan WaitForOwner = TimeSpan.FromSeconds(3);
 
     readonly TableClient _table = storage.Table(TableNames.Receipts);
+    readonly MergeBatch _completions = new(storage.Table(TableNames.Receipts));
 
     public enum ClaimResult { Owner, AlreadyEnqueued }
 
@@ -68,8 +69,9 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
         }
     }
 
-    public async Task CompleteAsync(Claim claim, CancellationToken ct) =>
-        await _table.UpsertEntityAsync(new TableEntity(Keys.Escape(claim.ConnectionId), claim.RowKey) { ["State"] = "enqueued", ["EnqueuedAt"] = clock.GetUtcNow() }, TableUpdateMode.Merge, ct);
+    /// <summary>Marks the claim enqueued; marks of one connection that wait together are written in one transaction.</summary>
+    public Task CompleteAsync(Claim claim, CancellationToken ct) =>
+        _completions.UpsertMergeAsync(new TableEntity(Keys.Escape(claim.ConnectionId), claim.RowKey) { ["State"] = "enqueued", ["EnqueuedAt"] = clock.GetUtcNow() }, ct);
 
     /// <summary>Best effort: frees the claim so the sender's retry is not made to wait for it to go stale.</summary>
     public async Task AbandonAsync(Claim claim)

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Connectors.Books;
+namespace Connectors.Storage;
 
 /// <summary>
 /// Group commit for one hot row (a voucher series counter, an item's stock): writes aimed at the same key that arrive
