@@ -103,6 +103,27 @@ public class HostFixture : IAsyncLifetime
             json.TryGetProperty("signingSecret", out var s) ? s.GetString() : null);
     }
 
+    /// <summary>Sends a delivery and reads its JSON answer.</summary>
+    public async Task<(System.Net.HttpStatusCode Status, JsonElement Body)> SendAsync(HttpRequestMessage request)
+    {
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>The canonical events waiting on the queue for one connection (with the queue trigger off).</summary>
+    public async Task<List<Connectors.Ingest.CanonicalEvent>> QueuedForAsync(string connectionId)
+    {
+        var queue = Service<Connectors.Ingest.EventQueue>();
+        var events = new List<Connectors.Ingest.CanonicalEvent>();
+        foreach (var m in (await queue.Queue.PeekMessagesAsync(32)).Value)
+        {
+            var e = await queue.OpenAsync(m.Body, default);
+            if (e.ConnectionId == connectionId) events.Add(e);
+        }
+        return events;
+    }
+
     /// <summary>Polls until the condition holds (the queue trigger works in the background), failing after the timeout.</summary>
     public static async Task Eventually(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {

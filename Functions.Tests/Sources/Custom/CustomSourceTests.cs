@@ -10,36 +10,19 @@ namespace Connectors.Tests.Sources.Custom;
 /// <summary>The Custom source's response codes, over real HTTP into the real host and a real Azurite queue.</summary>
 public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixture<IngestOnlyHostFixture>
 {
-    async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpRequestMessage request)
-    {
-        using var response = await host.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
-    }
 
-    async Task<List<CanonicalEvent>> QueuedForAsync(string connectionId)
-    {
-        var queue = host.Service<EventQueue>();
-        var events = new List<CanonicalEvent>();
-        foreach (var m in (await queue.Queue.PeekMessagesAsync(32)).Value)
-        {
-            var e = await queue.OpenAsync(m.Body, default);
-            if (e.ConnectionId == connectionId) events.Add(e);
-        }
-        return events;
-    }
 
     [Fact]
     public async Task A_signed_order_is_accepted_and_queued_as_a_canonical_sale()
     {
         var c = await host.CreateConnectionAsync("custom");
         Assert.StartsWith("whsec_", c.SigningSecret);
-        var (status, body) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created",
+        var (status, body) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created",
             CustomOrders.Created("ORD-1", "29", ("WIDGET-1", 2m, 100.50m, 18m), ("GADGET", 1.5m, 10m, 5m))));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("accepted", body.GetProperty("status").GetString());
-        var queued = Assert.Single(await QueuedForAsync(c.Id));
+        var queued = Assert.Single(await host.QueuedForAsync(c.Id));
         Assert.Equal(body.GetProperty("eventId").GetString(), queued.EventId);
         Assert.Equal(EventKind.Sale, queued.Kind);
         Assert.Equal("ORD-1", queued.ExternalId);
@@ -56,7 +39,7 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
     public async Task Messages_are_base64_as_the_Functions_queue_trigger_reads_them_by_default()
     {
         var c = await host.CreateConnectionAsync("custom");
-        var (status, _) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("B64-1")));
+        var (status, _) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("B64-1")));
         Assert.Equal(HttpStatusCode.OK, status);
 
         // Read the raw message text with no decoding: it must be base64 of the JSON envelope.
@@ -73,19 +56,19 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         var json = CustomOrders.Created("SIG-1");
         var bytes = Encoding.UTF8.GetBytes(json);
         var prefixed = SignedRequests.Json(c.Path, bytes, ("X-Connectors-Event", "order.created"), ("X-Connectors-Signature", "sha256=" + SignedRequests.HexHmac(c.SigningSecret!, bytes)));
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(prefixed)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(prefixed)).Status);
 
         var changed = Encoding.UTF8.GetBytes(CustomOrders.Created("SIG-2"));
         var wrongBody = SignedRequests.Json(c.Path, changed, ("X-Connectors-Event", "order.created"), ("X-Connectors-Signature", SignedRequests.HexHmac(c.SigningSecret!, bytes)));
-        var (status, body) = await SendAsync(wrongBody);
+        var (status, body) = await host.SendAsync(wrongBody);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("unauthorized", body.GetProperty("status").GetString());
 
         var wrongSecret = SignedRequests.Custom(c.Path, "whsec_wrong", "order.created", CustomOrders.Created("SIG-3"));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(wrongSecret)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.SendAsync(wrongSecret)).Status);
         var unsigned = SignedRequests.Json(c.Path, CustomOrders.Created("SIG-4"), ("X-Connectors-Event", "order.created"));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(unsigned)).Status);
-        Assert.Empty((await QueuedForAsync(c.Id)).Where(e => e.ExternalId != "SIG-1"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.SendAsync(unsigned)).Status);
+        Assert.Empty((await host.QueuedForAsync(c.Id)).Where(e => e.ExternalId != "SIG-1"));
     }
 
     [Theory]
@@ -103,21 +86,21 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
     public async Task A_bad_payload_is_400_with_an_error_naming_the_problem(string json, string error)
     {
         var c = await host.CreateConnectionAsync("custom");
-        var (status, body) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", json));
+        var (status, body) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", json));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(error, body.GetProperty("error").GetString());
-        Assert.Empty(await QueuedForAsync(c.Id));
+        Assert.Empty(await host.QueuedForAsync(c.Id));
     }
 
     [Fact]
     public async Task A_missing_or_unknown_event_header_is_400()
     {
         var c = await host.CreateConnectionAsync("custom");
-        var (status, body) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.shipped", CustomOrders.Created("EV-1")));
+        var (status, body) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.shipped", CustomOrders.Created("EV-1")));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("order.shipped", body.GetProperty("error").GetString());
         var bytes = Encoding.UTF8.GetBytes(CustomOrders.Created("EV-2"));
-        (status, body) = await SendAsync(SignedRequests.Json(c.Path, bytes, ("X-Connectors-Signature", SignedRequests.HexHmac(c.SigningSecret!, bytes))));
+        (status, body) = await host.SendAsync(SignedRequests.Json(c.Path, bytes, ("X-Connectors-Signature", SignedRequests.HexHmac(c.SigningSecret!, bytes))));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("X-Connectors-Event", body.GetProperty("error").GetString());
     }
@@ -125,13 +108,13 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
     [Fact]
     public async Task Unknown_and_revoked_connections_are_404()
     {
-        var (status, body) = await SendAsync(SignedRequests.Custom("/api/custom/0000000000000000", "whsec_x", "order.created", CustomOrders.Created("NF-1")));
+        var (status, body) = await host.SendAsync(SignedRequests.Custom("/api/custom/0000000000000000", "whsec_x", "order.created", CustomOrders.Created("NF-1")));
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal("not_found", body.GetProperty("status").GetString());
 
         var c = await host.CreateConnectionAsync("custom");
         await host.AdminJsonAsync(HttpMethod.Delete, $"/api/admin/connections/{c.Id}", expect: 204);
-        (status, _) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("NF-2")));
+        (status, _) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("NF-2")));
         Assert.Equal(HttpStatusCode.NotFound, status);
     }
 
@@ -140,24 +123,24 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
     {
         var c = await host.CreateConnectionAsync("custom");
         var created = CustomOrders.Created("DUP-1");
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", created))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", created))).Status);
         // Same order id, different body: still the same order.
-        var (status, body) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("DUP-1", "07")));
+        var (status, body) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("DUP-1", "07")));
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("duplicate", body.GetProperty("status").GetString());
 
         var refund = CustomOrders.Refunded("DUP-1", "R-1", ("WIDGET-1", 1m, 100m));
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.refunded", refund))).Status);
-        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.refunded", refund))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.refunded", refund))).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.refunded", refund))).Status);
 
         // An edit is a duplicate only when byte-identical.
         var edit1 = CustomOrders.Created("DUP-1", "29", ("WIDGET-1", 3m, 100m, 18m));
         var edit2 = CustomOrders.Created("DUP-1", "29", ("WIDGET-1", 4m, 100m, 18m));
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.updated", edit1))).Status);
-        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.updated", edit1))).Status);
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.updated", edit2))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.updated", edit1))).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.updated", edit1))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.updated", edit2))).Status);
 
-        var kinds = (await QueuedForAsync(c.Id)).Select(e => e.Kind).OrderBy(k => k).ToList();
+        var kinds = (await host.QueuedForAsync(c.Id)).Select(e => e.Kind).OrderBy(k => k).ToList();
         Assert.Equal([EventKind.Sale, EventKind.Update, EventKind.Update, EventKind.Refund], kinds);
     }
 
@@ -166,10 +149,10 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
     {
         var c = await host.CreateConnectionAsync("custom");
         var json = CustomOrders.Created("CONC-1");
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", json))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", json))));
         Assert.Single(results, r => r.Status == HttpStatusCode.OK);
         Assert.Equal(19, results.Count(r => r.Status == HttpStatusCode.Conflict));
-        Assert.Single(await QueuedForAsync(c.Id));
+        Assert.Single(await host.QueuedForAsync(c.Id));
     }
 
     [Fact]
@@ -177,7 +160,7 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
     {
         var c = await host.CreateConnectionAsync("custom");
         var big = "{\"external_id\":\"BIG\",\"pad\":\"" + new string('x', 1024 * 1024) + "\"}";
-        var (status, body) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", big));
+        var (status, body) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", big));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
         Assert.Equal("too_large", body.GetProperty("status").GetString());
 
@@ -185,10 +168,10 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         var bytes = Encoding.UTF8.GetBytes(json);
         var request = SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", json);
         request.Content!.Headers.ContentType = new("text/plain");
-        (status, body) = await SendAsync(request);
+        (status, body) = await host.SendAsync(request);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
         Assert.Contains("application/json", body.GetProperty("error").GetString());
-        Assert.Empty(await QueuedForAsync(c.Id));
+        Assert.Empty(await host.QueuedForAsync(c.Id));
     }
 
     [Fact]
@@ -197,14 +180,14 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         var c = await host.CreateConnectionAsync("custom");
         var lines = Enumerable.Range(0, 900).Select(i => ($"SKU-{i:D4}-{new string('L', 40)}", 1m, 10m, 18m)).ToArray();
         var json = CustomOrders.Created("LARGE-1", "29", lines);
-        var (status, _) = await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", json));
+        var (status, _) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", json));
         Assert.Equal(HttpStatusCode.OK, status);
 
         var queue = host.Service<EventQueue>();
         var messages = (await queue.Queue.PeekMessagesAsync(32)).Value;
         var claimed = messages.Select(m => JsonSerializer.Deserialize(m.Body.ToMemory().Span, IngestJson.Default.QueueEnvelope)!).Where(e => e.Claim is not null).ToList();
         Assert.NotEmpty(claimed);
-        var e = (await QueuedForAsync(c.Id)).Single();
+        var e = (await host.QueuedForAsync(c.Id)).Single();
         Assert.Equal(900, e.Lines.Count);
         Assert.Equal("SKU-0899-" + new string('L', 40), e.Lines[^1].Sku);
     }
@@ -213,9 +196,9 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
     public async Task Every_request_is_in_the_activity_log_newest_first()
     {
         var c = await host.CreateConnectionAsync("custom");
-        await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("ACT-1")));
-        await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("ACT-1")));
-        await SendAsync(SignedRequests.Custom(c.Path, "whsec_wrong", "order.created", CustomOrders.Created("ACT-2")));
+        await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("ACT-1")));
+        await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("ACT-1")));
+        await host.SendAsync(SignedRequests.Custom(c.Path, "whsec_wrong", "order.created", CustomOrders.Created("ACT-2")));
 
         var activity = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=10");
         var entries = activity.EnumerateArray().ToList();
@@ -232,13 +215,13 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
     public async Task An_archived_delivery_can_be_replayed_and_dedupe_keeps_it_from_queuing_twice()
     {
         var c = await host.CreateConnectionAsync("custom");
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("REPLAY-1")))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("REPLAY-1")))).Status);
         var entry = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=1"))[0];
         var key = entry.GetProperty("key").GetString();
 
         var replay = await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/activity/{key}/replay");
         Assert.Equal("duplicate", replay.GetProperty("status").GetString());
-        Assert.Single(await QueuedForAsync(c.Id));
+        Assert.Single(await host.QueuedForAsync(c.Id));
         var after = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=5")).EnumerateArray().Single(e => e.GetProperty("key").GetString() == key);
         Assert.Contains("replayed", after.GetProperty("reason").GetString());
 

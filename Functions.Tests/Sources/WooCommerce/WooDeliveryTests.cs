@@ -10,24 +10,7 @@ namespace Connectors.Tests.Sources.WooCommerce;
 /// <summary>WooCommerce deliveries over real HTTP into the real host and Azurite.</summary>
 public sealed class WooDeliveryTests(IngestOnlyHostFixture host) : IClassFixture<IngestOnlyHostFixture>
 {
-    async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpRequestMessage request)
-    {
-        using var response = await host.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
-    }
 
-    async Task<List<CanonicalEvent>> QueuedForAsync(string connectionId)
-    {
-        var queue = host.Service<EventQueue>();
-        var events = new List<CanonicalEvent>();
-        foreach (var m in (await queue.Queue.PeekMessagesAsync(32)).Value)
-        {
-            var e = await queue.OpenAsync(m.Body, default);
-            if (e.ConnectionId == connectionId) events.Add(e);
-        }
-        return events;
-    }
 
     static string Status(JsonElement body) => body.GetProperty("status").GetString()!;
 
@@ -38,21 +21,21 @@ public sealed class WooDeliveryTests(IngestOnlyHostFixture host) : IClassFixture
         await host.AdminJsonAsync(HttpMethod.Put, $"/api/admin/connections/{c.Id}", new { webhookSecret = "woo-secret" });
         var request = new HttpRequestMessage(HttpMethod.Post, c.Path) { Content = new ByteArrayContent(ShopSamples.Bytes("woocommerce", "ping.txt")) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
-        var (status, body) = await SendAsync(request);
+        var (status, body) = await host.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("ok", Status(body));
         var entry = Assert.Single(await host.Service<ActivityLog>().ListAsync(c.Id, 10, default));
         Assert.Equal(ActivityStatus.Ping, entry.Status);
-        Assert.Empty(await QueuedForAsync(c.Id));
+        Assert.Empty(await host.QueuedForAsync(c.Id));
     }
 
     [Fact]
     public async Task The_seed_curl_body_without_topic_or_signature_is_accepted_as_a_sale()
     {
         var c = await host.CreateConnectionAsync("woocommerce");
-        var (status, body) = await SendAsync(SignedRequests.Json(c.Path, ShopSamples.Bytes("woocommerce", "no-topic--seed-002.json")));
+        var (status, body) = await host.SendAsync(SignedRequests.Json(c.Path, ShopSamples.Bytes("woocommerce", "no-topic--seed-002.json")));
         Assert.Equal((HttpStatusCode.OK, "accepted"), (status, Status(body)));
-        var e = Assert.Single(await QueuedForAsync(c.Id));
+        var e = Assert.Single(await host.QueuedForAsync(c.Id));
         Assert.Equal((EventKind.Sale, "9999", "woo:42"), (e.Kind, e.ExternalId, e.Lines[0].Sku));
     }
 
@@ -62,9 +45,9 @@ public sealed class WooDeliveryTests(IngestOnlyHostFixture host) : IClassFixture
         var c = await host.CreateConnectionAsync("woocommerce");
         await host.AdminJsonAsync(HttpMethod.Put, $"/api/admin/connections/{c.Id}", new { webhookSecret = "woo-secret" });
         var bytes = ShopSamples.Bytes("woocommerce", "order-created.json");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(ShopSamples.Woo(c.Path, "order.created", bytes, "not-it"))).Status);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(ShopSamples.Woo(c.Path, "order.created", bytes))).Status);
-        Assert.Equal("accepted", Status((await SendAsync(ShopSamples.Woo(c.Path, "order.created", bytes, "woo-secret"))).Body));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.SendAsync(ShopSamples.Woo(c.Path, "order.created", bytes, "not-it"))).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.SendAsync(ShopSamples.Woo(c.Path, "order.created", bytes))).Status);
+        Assert.Equal("accepted", Status((await host.SendAsync(ShopSamples.Woo(c.Path, "order.created", bytes, "woo-secret"))).Body));
     }
 
     [Fact]
@@ -72,10 +55,10 @@ public sealed class WooDeliveryTests(IngestOnlyHostFixture host) : IClassFixture
     {
         var c = await host.CreateConnectionAsync("woocommerce");
         var bytes = ShopSamples.Bytes("woocommerce", "product-updated.json");
-        Assert.Equal("accepted", Status((await SendAsync(ShopSamples.Woo(c.Path + "/producto", "product.updated", bytes))).Body));
+        Assert.Equal("accepted", Status((await host.SendAsync(ShopSamples.Woo(c.Path + "/producto", "product.updated", bytes))).Body));
         var changed = ShopSamples.Edited("woocommerce", "product-updated.json", p => { p["stock_quantity"] = 39; p["date_modified_gmt"] = "2017-03-24T12:20:00"; });
-        Assert.Equal("accepted", Status((await SendAsync(ShopSamples.Woo(c.Path + "/product", "product.updated", changed))).Body));
-        var stock = (await QueuedForAsync(c.Id)).Select(e => e.Lines[0].StockLevel).Order().ToList();
+        Assert.Equal("accepted", Status((await host.SendAsync(ShopSamples.Woo(c.Path + "/product", "product.updated", changed))).Body));
+        var stock = (await host.QueuedForAsync(c.Id)).Select(e => e.Lines[0].StockLevel).Order().ToList();
         Assert.Equal([39m, 40m], stock);
     }
 
@@ -84,22 +67,22 @@ public sealed class WooDeliveryTests(IngestOnlyHostFixture host) : IClassFixture
     {
         var c = await host.CreateConnectionAsync("woocommerce");
         var bytes = ShopSamples.Bytes("woocommerce", "order-created.json");
-        Assert.Equal("accepted", Status((await SendAsync(ShopSamples.Woo(c.Path, "order.created", bytes, deliveryId: "dup-1"))).Body));
-        var (status, body) = await SendAsync(ShopSamples.Woo(c.Path, "order.created", bytes, deliveryId: "dup-1"));
+        Assert.Equal("accepted", Status((await host.SendAsync(ShopSamples.Woo(c.Path, "order.created", bytes, deliveryId: "dup-1"))).Body));
+        var (status, body) = await host.SendAsync(ShopSamples.Woo(c.Path, "order.created", bytes, deliveryId: "dup-1"));
         Assert.Equal((HttpStatusCode.OK, "duplicate"), (status, Status(body)));
 
-        (status, body) = await SendAsync(ShopSamples.Woo(c.Path, "coupon.created", Encoding.UTF8.GetBytes("""{"id":720,"code":"free shipping"}""")));
+        (status, body) = await host.SendAsync(ShopSamples.Woo(c.Path, "coupon.created", Encoding.UTF8.GetBytes("""{"id":720,"code":"free shipping"}""")));
         Assert.Equal((HttpStatusCode.OK, "ignored"), (status, Status(body)));
 
-        (status, body) = await SendAsync(ShopSamples.Woo(c.Path, "order.created", ShopSamples.Edited("woocommerce", "order-created.json", o => o["line_items"]![0]!["quantity"] = "two")));
+        (status, body) = await host.SendAsync(ShopSamples.Woo(c.Path, "order.created", ShopSamples.Edited("woocommerce", "order-created.json", o => o["line_items"]![0]!["quantity"] = "two")));
         Assert.Equal((HttpStatusCode.OK, "unprocessable"), (status, Status(body)));
         var failed = (await host.Service<ActivityLog>().ListAsync(c.Id, 10, default)).Single(a => a.Status == ActivityStatus.Failed);
         Assert.Contains("line_items[0].quantity", failed.Reason);
 
         // Pending orders are recorded (200 "recorded"), not queued.
-        (status, body) = await SendAsync(ShopSamples.Woo(c.Path, "order.created", ShopSamples.Bytes("woocommerce", "order-created--on-hold.json")));
+        (status, body) = await host.SendAsync(ShopSamples.Woo(c.Path, "order.created", ShopSamples.Bytes("woocommerce", "order-created--on-hold.json")));
         Assert.Equal((HttpStatusCode.OK, "recorded"), (status, Status(body)));
-        Assert.Single(await QueuedForAsync(c.Id));
+        Assert.Single(await host.QueuedForAsync(c.Id));
     }
 
     [Fact]
@@ -107,12 +90,12 @@ public sealed class WooDeliveryTests(IngestOnlyHostFixture host) : IClassFixture
     {
         var c = await host.CreateConnectionAsync("woocommerce");
         var bytes = ShopSamples.Bytes("woocommerce", "order-updated--refunds.json");
-        var (_, body) = await SendAsync(ShopSamples.Woo(c.Path, "order.updated", bytes));
+        var (_, body) = await host.SendAsync(ShopSamples.Woo(c.Path, "order.updated", bytes));
         Assert.Equal(3, body.GetProperty("eventIds").GetArrayLength());
         // A later update listing the same refunds queues nothing new.
-        (_, body) = await SendAsync(ShopSamples.Woo(c.Path, "order.updated", bytes));
+        (_, body) = await host.SendAsync(ShopSamples.Woo(c.Path, "order.updated", bytes));
         Assert.Equal("duplicate", Status(body));
-        var queued = await QueuedForAsync(c.Id);
+        var queued = await host.QueuedForAsync(c.Id);
         Assert.Equal(["724", "726"], queued.Where(e => e.Kind == EventKind.Refund).Select(e => e.RefundId!).Order());
     }
 }
