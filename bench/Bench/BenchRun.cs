@@ -135,8 +135,20 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     {
         var connection = await CreateConnectionAsync(http, "warm-up");
         await Load.RunAsync(options.Concurrency, null, options.Concurrency * 4, i => DeliverAsync(http, connection, $"warm-{i}"));
+        await DrainAsync(storage);
+    }
+
+    /// <summary>Waits until the events queue is empty, so a measured run does not compete with earlier posting.</summary>
+    static async Task DrainAsync(StorageAccount storage)
+    {
         var queue = storage.Queue(QueueNames.Events);
-        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0) await Task.Delay(200);
+        while (true)
+        {
+            // A saturated emulator can time out a status read: that is a reason to look again, not to abort the run.
+            try { if ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0) return; }
+            catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or TaskCanceledException) { }
+            await Task.Delay(300);
+        }
     }
 
     /// <summary>History goes in through the front door, like real orders, on its own connection (so the measured runs' activity scans stay small).</summary>
@@ -145,8 +157,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         var connection = await CreateConnectionAsync(http, "seed");
         var r = await Load.RunAsync(options.Concurrency * 2, null, options.History, i => DeliverAsync(http, connection, $"seed-{i}"));
         // Wait for the queue to drain so the measured run does not compete with the seeding's posting.
-        var queue = storage.Queue(QueueNames.Events);
-        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0) await Task.Delay(500);
+        await DrainAsync(storage);
         log.WriteLine($"  seeded {r.Completed} orders at {r.PerSecond:0}/s");
         return r.Completed;
     }
