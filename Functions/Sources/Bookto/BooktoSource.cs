@@ -22,8 +22,8 @@ public sealed class BooktoSource(IOptions<ConnectorOptions> options) : IWebhookS
     public string Platform => Connections.Platform.Bookto;
     public AnswerStyle Answers => AnswerStyle.Platform;
 
-    public async Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        request.RouteValues["connectionId"] is string id && await connections.GetLiveAsync(id, ct) is { Platform: Connections.Platform.Bookto } c ? c : null;
+    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
+        RouteConnection.ByIdAsync(request, connections, Connections.Platform.Bookto, ct);
 
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now)
     {

@@ -18,8 +18,8 @@ public sealed class CustomSource : IWebhookSource
     public string Platform => Connections.Platform.Custom;
     public AnswerStyle Answers => AnswerStyle.Strict;
 
-    public async Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        request.RouteValues["connectionId"] is string id && await connections.GetLiveAsync(id, ct) is { Platform: Connections.Platform.Custom } c ? c : null;
+    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
+        RouteConnection.ByIdAsync(request, connections, Connections.Platform.Custom, ct);
 
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now)
     {

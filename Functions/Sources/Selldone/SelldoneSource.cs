@@ -17,8 +17,8 @@ public sealed class SelldoneSource : IWebhookSource
     public string Platform => Connections.Platform.Selldone;
     public AnswerStyle Answers => AnswerStyle.Platform;
 
-    public async Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        request.RouteValues["token"] is string token && await connections.FindByTokenAsync(token, ct) is { Platform: Connections.Platform.Selldone } c ? c : null;
+    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
+        RouteConnection.ByTokenAsync(request, connections, Connections.Platform.Selldone, ct);
 
     /// <summary>The secret URL token already authenticated the request in ResolveAsync; there is nothing else to check.</summary>
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now) => true;

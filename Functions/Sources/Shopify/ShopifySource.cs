@@ -23,8 +23,8 @@ public sealed class ShopifySource : IWebhookSource
     public string Platform => Connections.Platform.Shopify;
     public AnswerStyle Answers => AnswerStyle.Platform;
 
-    public async Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        request.RouteValues["token"] is string token && await connections.FindByTokenAsync(token, ct) is { Platform: Connections.Platform.Shopify } c ? c : null;
+    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
+        RouteConnection.ByTokenAsync(request, connections, Connections.Platform.Shopify, ct);
 
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now)
     {

@@ -22,8 +22,8 @@ public sealed class WooCommerceSource : IWebhookSource
     public string Platform => Connections.Platform.WooCommerce;
     public AnswerStyle Answers => AnswerStyle.Platform;
 
-    public async Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        request.RouteValues["token"] is string token && await connections.FindByTokenAsync(token, ct) is { Platform: Connections.Platform.WooCommerce } c ? c : null;
+    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
+        RouteConnection.ByTokenAsync(request, connections, Connections.Platform.WooCommerce, ct);
 
     /// <summary>The request WooCommerce sends when a webhook is saved: form body "webhook_id=N", no topic, no signature. It must get exactly 200.</summary>
     public bool IsPing(IHeaderDictionary headers, ReadOnlySpan<byte> body)
