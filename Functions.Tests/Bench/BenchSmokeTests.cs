@@ -16,9 +16,10 @@ public sealed class BenchSmokeTests
 
         Assert.True(result.Fresh.Accepted > 0, log.ToString());
         Assert.True(result.WithHistory.Accepted > 0, log.ToString());
+        Assert.True(result.AtTargetLoad.Accepted > 0 && result.AtTargetLoad.OfferedPerSecond > 0, log.ToString());
         Assert.Equal(0, result.Fresh.FailedPostings + result.WithHistory.FailedPostings);
         Assert.Equal(50, result.History);
-        foreach (var ratio in new[] { result.IngestRatio, result.EndToEndRatio, result.GrowthRatio, result.HostPeakRssMb, result.Fresh.IngestP99Ms })
+        foreach (var ratio in new[] { result.IngestRatio, result.EndToEndRatio, result.GrowthRatio, result.HostPeakRssMb, result.Fresh.IngestP99Ms, result.AtTargetLoad.P99Ms })
             Assert.True(double.IsFinite(ratio) && ratio > 0, $"a figure is not a positive number:\n{result.Table()}");
         Assert.Contains("ingest / raw queue send", result.Table());
     }

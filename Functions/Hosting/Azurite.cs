@@ -14,7 +14,7 @@ public sealed class Azurite : IAsyncDisposable
     public const string AccountName = "devstoreaccount1";
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    readonly Process _process;
+    readonly IReadOnlyList<Process> _processes;
     public int BlobPort { get; }
     public int QueuePort { get; }
     public int TablePort { get; }
@@ -22,37 +22,56 @@ public sealed class Azurite : IAsyncDisposable
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
 
-    Azurite(Process process, int blob, int queue, int table) => (_process, BlobPort, QueuePort, TablePort) = (process, blob, queue, table);
-
-    public int ProcessId => _process.Id;
+    Azurite(IReadOnlyList<Process> processes, int blob, int queue, int table) => (_processes, BlobPort, QueuePort, TablePort) = (processes, blob, queue, table);
 
     /// <summary>Starts Azurite and waits until all three services accept connections.</summary>
     /// <param name="location">A folder to persist to; null keeps everything in memory.</param>
-    public static async Task<Azurite> StartAsync(int blobPort = 0, int queuePort = 0, int tablePort = 0, string? location = null, TimeSpan? timeout = null)
+    /// <param name="separateServices">
+    /// Blob, queue and table each in their own node process (azurite-blob, -queue, -table), as they are separate
+    /// services in Azure: one busy service then does not hold up the others' requests on one event loop.
+    /// </param>
+    public static async Task<Azurite> StartAsync(int blobPort = 0, int queuePort = 0, int tablePort = 0, string? location = null, TimeSpan? timeout = null, bool separateServices = false)
     {
         blobPort = blobPort == 0 ? FreePort() : blobPort;
         queuePort = queuePort == 0 ? FreePort() : queuePort;
         tablePort = tablePort == 0 ? FreePort() : tablePort;
         var script = LocateScript();
-        var args = new List<string> { script, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl",
-            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-            "--blobPort", blobPort.ToString(), "--queuePort", queuePort.ToString(), "--tablePort", tablePort.ToString() };
-        // AZURITE_DEBUG_LOG=file logs every request Azurite serves (bench/storage-requests.sh counts them per order).
-        if (Environment.GetEnvironmentVariable("AZURITE_DEBUG_LOG") is { Length: > 0 } debugLog) args.AddRange(["--debug", debugLog]);
-        if (location is null) args.Add("--inMemoryPersistence");
-        else { Directory.CreateDirectory(location); args.AddRange(["--location", location]); }
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start node for Azurite.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var azurite = new Azurite(process, blobPort, queuePort, tablePort);
+        var services = new List<(string Script, string[] Args)>
+        {
+            ("blob/main.js", ["--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString()]),
+            ("queue/main.js", ["--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString()]),
+            ("table/main.js", ["--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString()]),
+        };
+        var launches = separateServices
+            ? services.Select(s => (Path.Combine(Path.GetDirectoryName(script)!, s.Script), s.Args, Suffix: "-" + s.Script.Split('/')[0]))
+            : [(script, services.SelectMany(s => s.Args).ToArray(), Suffix: "")];
+        var processes = new List<Process>();
+        foreach (var (path, serviceArgs, suffix) in launches)
+        {
+            var args = new List<string> { path, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl" };
+            args.AddRange(serviceArgs);
+            // AZURITE_DEBUG_LOG=file logs every request Azurite serves (bench/storage-requests.sh counts them per order).
+            if (Environment.GetEnvironmentVariable("AZURITE_DEBUG_LOG") is { Length: > 0 } debugLog) args.AddRange(["--debug", debugLog + suffix]);
+            if (location is null) args.Add("--inMemoryPersistence");
+            else { Directory.CreateDirectory(location); args.AddRange(["--location", location]); }
+            var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start node for Azurite.");
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            processes.Add(process);
+        }
+        var azurite = new Azurite(processes, blobPort, queuePort, tablePort);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (!(IsListening(blobPort) && IsListening(queuePort) && IsListening(tablePort)))
         {
-            if (process.HasExited) throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} (is Node installed and were the ports free?).");
+            if (processes.FirstOrDefault(p => p.HasExited) is { } exited)
+            {
+                await azurite.DisposeAsync();
+                throw new InvalidOperationException($"Azurite exited with code {exited.ExitCode} (is Node installed and were the ports free?).");
+            }
             if (DateTime.UtcNow > deadline) { await azurite.DisposeAsync(); throw new TimeoutException("Azurite did not start listening in time."); }
             await Task.Delay(100);
         }
@@ -62,26 +81,29 @@ public sealed class Azurite : IAsyncDisposable
     /// <summary>Stops Azurite: SIGTERM (graceful, it flushes to disk) and, if it lingers, a kill.</summary>
     public async Task StopAsync(bool graceful = true)
     {
-        if (_process.HasExited) return;
-        try
+        foreach (var process in _processes)
         {
-            if (graceful && !OperatingSystem.IsWindows())
+            if (process.HasExited) continue;
+            try
             {
-                using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
-                kill?.WaitForExit();
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                try { await _process.WaitForExitAsync(cts.Token); return; } catch (OperationCanceledException) { }
+                if (graceful && !OperatingSystem.IsWindows())
+                {
+                    using var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]);
+                    kill?.WaitForExit();
+                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    try { await process.WaitForExitAsync(cts.Token); continue; } catch (OperationCanceledException) { }
+                }
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
             }
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            catch (InvalidOperationException) { /* already gone */ }
         }
-        catch (InvalidOperationException) { /* already gone */ }
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync(graceful: false);
-        _process.Dispose();
+        foreach (var process in _processes) process.Dispose();
     }
 
     public static bool IsListening(int port)

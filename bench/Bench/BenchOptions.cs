@@ -8,6 +8,8 @@ public sealed record BenchOptions
     public int History { get; init; } = 100_000;
     public string ResultsDirectory { get; init; } = "bench/results";
     public bool Smoke { get; init; }
+    /// <summary>Blob, queue and table in separate Azurite processes (as separate services in Azure), or all in one.</summary>
+    public bool SeparateServices { get; init; } = true;
 
     public static BenchOptions Parse(string[] args)
     {
@@ -21,7 +23,8 @@ public sealed record BenchOptions
                 "--seconds" => o with { Duration = TimeSpan.FromSeconds(double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture)) },
                 "--history" => o with { History = int.Parse(args[++i]) },
                 "--results" => o with { ResultsDirectory = args[++i] },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR"),
+                "--azurite" => o with { SeparateServices = args[++i] switch { "split" => true, "one" => false, var v => throw new ArgumentException($"--azurite {v}: expected split or one.") } },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one"),
             };
         }
         return o;

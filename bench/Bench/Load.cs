@@ -32,4 +32,32 @@ public static class Load
         }));
         return new Result(completed, failed, clock.Elapsed, latencies.ToArray());
     }
+
+    /// <summary>
+    /// An open-loop load: operation i starts at i / perSecond whether or not earlier ones have finished, as webhooks
+    /// arrive, and its latency counts from when it was due (a closed loop would hide queueing behind slow answers).
+    /// </summary>
+    public static async Task<Result> RunAtRateAsync(double perSecond, TimeSpan duration, Func<int, Task<bool>> operation)
+    {
+        var total = (int)Math.Max(1, perSecond * duration.TotalSeconds);
+        var latencies = new double[total];
+        var completed = 0; var failed = 0;
+        var clock = Stopwatch.StartNew();
+        var running = new Task[total];
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / perSecond);
+            if (due - clock.Elapsed is { TotalMilliseconds: > 1 } wait) await Task.Delay(wait);
+            var index = i;
+            running[i] = Task.Run(async () =>
+            {
+                bool ok;
+                try { ok = await operation(index); } catch (Exception) { ok = false; }
+                latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
+                if (ok) Interlocked.Increment(ref completed); else Interlocked.Increment(ref failed);
+            });
+        }
+        await Task.WhenAll(running);
+        return new Result(completed, failed, clock.Elapsed, latencies);
+    }
 }
