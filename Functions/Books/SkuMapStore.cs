@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Connectors.Storage;
 using Microsoft.Extensions.Options;
@@ -15,11 +14,13 @@ public sealed record UnmappedSku(string Sku, decimal Count);
 public sealed class SkuMapStore(StorageAccount storage, ItemStore items, TimeProvider clock, IOptions<BooksOptions> options)
 {
     public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(5);
+    const int MaxCached = 50_000;
 
     readonly TableClient _table = storage.Table(TableNames.SkuMaps);
     readonly string _book = Keys.Escape(options.Value.Book);
     readonly ExactlyOnceRows _counts = new(storage.Table(TableNames.SkuMaps));
-    readonly ConcurrentDictionary<(string, string), (string? Item, DateTimeOffset Until)> _cache = new();
+    /// <summary>The lookup itself is cached (mapped, self-mapped and unmapped alike), so concurrent events on one SKU share one read.</summary>
+    readonly Dictionary<(string, string), (Lazy<Task<string?>> Item, DateTimeOffset Until)> _cache = new();
 
     string Partition(string connectionId) => $"{_book}|{Keys.Escape(connectionId)}";
     string UnmappedPartition(string connectionId) => Partition(connectionId) + "|unmapped";
@@ -30,18 +31,33 @@ public sealed class SkuMapStore(StorageAccount storage, ItemStore items, TimePro
         Invalidate();
     }
 
-    public void Invalidate() => _cache.Clear();
+    public void Invalidate()
+    {
+        lock (_cache) _cache.Clear();
+    }
 
     /// <summary>The item an external SKU posts to, or null (unmapped).</summary>
     public async Task<string?> ResolveAsync(string connectionId, string externalSku, CancellationToken ct)
     {
         var key = (connectionId, externalSku);
         var now = clock.GetUtcNow();
-        if (_cache.TryGetValue(key, out var hit) && hit.Until > now) return hit.Item;
-        var map = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(connectionId), Keys.Escape(externalSku), cancellationToken: ct);
-        var item = map.HasValue ? map.Value!.GetString("ItemSku") : await items.GetAsync(externalSku, ct) is not null ? externalSku : null;
-        _cache[key] = (item, now + CacheTtl);
-        return item;
+        Lazy<Task<string?>> item;
+        lock (_cache)
+        {
+            // Bounded: a shop with very many SKUs starts over rather than growing without end.
+            if (_cache.Count >= MaxCached) _cache.Clear();
+            // A failed lookup is not kept: the next caller reads again.
+            if (!_cache.TryGetValue(key, out var hit) || hit.Until <= now || hit.Item.IsValueCreated && (hit.Item.Value.IsFaulted || hit.Item.Value.IsCanceled))
+                _cache[key] = hit = (new Lazy<Task<string?>>(() => LookUpAsync(connectionId, externalSku)), now + CacheTtl);
+            item = hit.Item;
+        }
+        return await item.Value.WaitAsync(ct);
+    }
+
+    async Task<string?> LookUpAsync(string connectionId, string externalSku)
+    {
+        var map = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(connectionId), Keys.Escape(externalSku));
+        return map.HasValue ? map.Value!.GetString("ItemSku") : await items.GetAsync(externalSku, CancellationToken.None) is not null ? externalSku : null;
     }
 
     public async Task<IReadOnlyDictionary<string, string?>> ResolveAllAsync(string connectionId, IEnumerable<string> externalSkus, CancellationToken ct)

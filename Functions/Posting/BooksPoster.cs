@@ -7,7 +7,8 @@ namespace Connectors.Posting;
 
 /// <summary>
 /// The posting engine. Per order, every event goes through the order row (ETag-serialised):
-/// 1. plan against the order as it is and write the plan as the order's pending intent (If-Match);
+/// 1. plan against the order as it is and write the plan as the order's pending intent (If-Match; a sale first tries
+///    to insert the order row outright, and reads it only when it already exists);
 /// 2. post its vouchers (each under a deterministic posting key: the number transaction dedupes);
 /// 3. move stock, count unmapped SKUs, record the customer (each keyed, applied once);
 /// 4. apply the plan to the order and mark the event applied (If-Match).
@@ -23,9 +24,12 @@ public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers
     {
         if (string.IsNullOrEmpty(e.EventId)) throw new PostingRejectedException("The event has no id.");
         if (e.Kind == EventKind.Product) return await ProductAsync(e, ct);
+        // A sale usually opens its order: try the intent insert without reading first. The insert fails (409) when the
+        // row exists, for whatever reason (a redelivery, a pending intent, an earlier event), and then we read it as always.
+        var guessNew = e.Kind == EventKind.Sale;
         for (var attempt = 0; ; attempt++)
         {
-            var (order, etag) = await orders.GetAsync(e.ConnectionId, e.ExternalId, ct);
+            var (order, etag) = guessNew ? (null, default) : await orders.GetAsync(e.ConnectionId, e.ExternalId, ct);
             if (order is not null && order.Applied.TryGetValue(e.EventId, out var done))
                 return new PostingOutcome(done, done.Count == 0 ? "Already processed: nothing to post." : null);
             if (order?.Pending is { } pending)
@@ -35,9 +39,22 @@ public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers
                 continue;
             }
             var items = await skuMaps.ResolveAllAsync(e.ConnectionId, e.Lines.Select(l => l.Sku), ct);
-            var (basis, plan) = _planner.Plan(e, order, items);
+            OrderState basis;
+            PostingPlan plan;
+            try { (basis, plan) = _planner.Plan(e, order, items); }
+            catch (Exception) when (guessNew)
+            {
+                // Refused as a new order's sale: the order may exist, and then the answer is the one its row gives.
+                guessNew = false;
+                continue;
+            }
             var intent = basis with { Pending = plan };
             var written = await orders.TrySaveAsync(intent, order is null ? null : etag, ct);
+            if (written is null && guessNew)
+            {
+                guessNew = false;
+                continue;
+            }
             if (written is null)
             {
                 if (attempt >= 200) throw new InvalidOperationException($"Order {e.ExternalId} kept changing while posting {e.EventId}; retrying later.");
