@@ -1,75 +1,81 @@
+using System.Collections.Concurrent;
+using Azure;
 using Azure.Data.Tables;
 using Connectors.Storage;
 
 namespace Connectors.Books;
 
 /// <summary>
-/// ExactlyOnce.AddAsync with group commit: deltas for the same row that wait together are written as one entity-group
-/// transaction (the row updated If-Match by their sum, plus one marker per key), so a hot row (a best-selling item's
-/// stock, a common unmapped SKU) costs one read and one write per batch instead of a race per delta.
-/// A key applied before fails the transaction with 409 at its marker: it is dropped (false) and the rest committed again.
+/// ExactlyOnce.AddAsync with group commit: deltas for rows of the same partition that wait together are written as one
+/// entity-group transaction (each row updated If-Match by its deltas' sum, plus one marker per key), so a hot row (a
+/// best-selling item's stock) or a hot partition (a connection's unmapped SKU counts) costs one write per batch instead
+/// of a race per delta. A key applied before fails the transaction with 409 at its marker: it is dropped (false) and the
+/// rest committed again. Rows are remembered as last written (with their ETag), so a batch reads a row only when it has
+/// not seen it yet or the row's If-Match failed because someone else changed it.
 /// </summary>
 public sealed class ExactlyOnceRows
 {
-    /// <summary>An entity-group transaction holds at most 100 entities: the row and 99 markers.</summary>
-    const int MaxMarkers = 99;
+    /// <summary>An entity-group transaction holds at most 100 entities: up to 50 rows and 50 markers.</summary>
+    const int MaxDeltas = 50;
+    const int MaxRemembered = 10_000;
 
     readonly TableClient _table;
     readonly GroupCommit<Delta, bool> _commit;
+    readonly ConcurrentDictionary<(string Partition, string RowKey), (TableEntity Row, ETag ETag)> _rows = new();
 
     sealed record Delta(string Partition, string RowKey, string Field, decimal Amount, string MarkerRowKey, Func<TableEntity> Create);
 
     public ExactlyOnceRows(TableClient table)
     {
         _table = table;
-        _commit = new GroupCommit<Delta, bool>(MaxMarkers, CommitAsync);
+        _commit = new GroupCommit<Delta, bool>(MaxDeltas, CommitAsync);
     }
 
     /// <summary>Adds delta to the row's field once per marker key; false when the key was applied before.</summary>
     public Task<bool> AddAsync(string partition, string rowKey, string field, decimal delta, string markerRowKey, Func<TableEntity> create, CancellationToken ct) =>
-        _commit.SubmitAsync(partition + "\n" + rowKey + "\n" + field, new Delta(partition, rowKey, field, delta, markerRowKey, create), ct);
+        _commit.SubmitAsync(partition, new Delta(partition, rowKey, field, delta, markerRowKey, create), ct);
 
-    async Task<IReadOnlyList<bool>> CommitAsync(string _, IReadOnlyList<Delta> deltas)
+    async Task<IReadOnlyList<bool>> CommitAsync(string partition, IReadOnlyList<Delta> deltas)
     {
         var results = new bool[deltas.Count];
         // The same key twice in one batch (a redelivery racing the original) is written once: only the first is applied.
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var live = Enumerable.Range(0, deltas.Count).Where(i => seen.Add(deltas[i].MarkerRowKey)).ToList();
-        var first = deltas[0];
         for (var attempt = 0; live.Count > 0; attempt++)
         {
-            var current = await _table.GetEntityIfExistsAsync<TableEntity>(first.Partition, first.RowKey);
-            var sum = live.Sum(i => deltas[i].Amount);
-            TableTransactionAction update;
-            if (current.HasValue)
+            var rowKeys = live.Select(i => deltas[i].RowKey).Distinct(StringComparer.Ordinal).ToList();
+            var current = await Task.WhenAll(rowKeys.Select(k => RowAsync(partition, k)));
+            var actions = new List<TableTransactionAction>(rowKeys.Count + live.Count);
+            var written = new TableEntity[rowKeys.Count];
+            for (var r = 0; r < rowKeys.Count; r++)
             {
-                var row = current.Value!;
-                row[first.Field] = ExactlyOnce.Format(ExactlyOnce.Read(row, first.Field) + sum);
-                update = new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag);
+                var mine = live.Where(i => deltas[i].RowKey == rowKeys[r]).ToList();
+                // A copy: the remembered row stays as stored until this transaction succeeds.
+                var row = current[r] is { } known ? new TableEntity(known.Row) : deltas[mine[0]].Create();
+                foreach (var i in mine) row[deltas[i].Field] = ExactlyOnce.Format(ExactlyOnce.Read(row, deltas[i].Field) + deltas[i].Amount);
+                written[r] = row;
+                actions.Add(current[r] is { } k
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, k.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, row));
             }
-            else
-            {
-                var row = first.Create();
-                row[first.Field] = ExactlyOnce.Format(ExactlyOnce.Read(row, first.Field) + sum);
-                update = new TableTransactionAction(TableTransactionActionType.Add, row);
-            }
-            var actions = new List<TableTransactionAction>(live.Count + 1) { update };
             foreach (var i in live)
-                actions.Add(new(TableTransactionActionType.Add, new TableEntity(first.Partition, deltas[i].MarkerRowKey) { ["Delta"] = ExactlyOnce.Format(deltas[i].Amount) }));
+                actions.Add(new(TableTransactionActionType.Add, new TableEntity(partition, deltas[i].MarkerRowKey) { ["Delta"] = ExactlyOnce.Format(deltas[i].Amount) }));
             try
             {
-                await _table.SubmitTransactionAsync(actions);
+                var response = await _table.SubmitTransactionAsync(actions);
+                for (var r = 0; r < rowKeys.Count; r++) Remember(partition, rowKeys[r], written[r], response.Value[r].Headers.ETag);
                 foreach (var i in live) results[i] = true;
                 return results;
             }
-            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is int at && at >= 1 && at <= live.Count)
+            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is int at && at >= rowKeys.Count && at < actions.Count)
             {
-                // That key's marker exists: applied before, so it changes nothing now.
-                live.RemoveAt(at - 1);
+                // That key's marker exists: applied before, so it changes nothing now (nor did this transaction: rows as remembered).
+                live.RemoveAt(at - rowKeys.Count);
             }
             catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is null)
             {
                 // The store did not say which entity clashed: apply them one by one, each checking its own marker.
+                Forget(partition, rowKeys);
                 foreach (var i in live)
                 {
                     var d = deltas[i];
@@ -79,10 +85,38 @@ public sealed class ExactlyOnceRows
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 1000)
             {
-                // The row changed under us (another process, or it was created meanwhile): read it again.
-                await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 40)));
+                // A row changed under us (another process, or it was created meanwhile): read it again.
+                Forget(partition, rowKeys);
+                if (attempt > 0) await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 40)));
+            }
+            catch (Exception)
+            {
+                // Maybe written, maybe not (a timeout): the rows are read before the next try.
+                Forget(partition, rowKeys);
+                throw;
             }
         }
         return results;
+    }
+
+    /// <summary>The row as remembered, or as read now; null when it does not exist yet.</summary>
+    async Task<(TableEntity Row, ETag ETag)?> RowAsync(string partition, string rowKey)
+    {
+        if (_rows.TryGetValue((partition, rowKey), out var known)) return known;
+        var r = await _table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey);
+        return r.HasValue ? (r.Value!, r.Value!.ETag) : null;
+    }
+
+    void Remember(string partition, string rowKey, TableEntity row, ETag? etag)
+    {
+        if (etag is not { } e || e == default) { _rows.TryRemove((partition, rowKey), out _); return; }
+        // Bounded: with very many hot rows, start over rather than grow without end.
+        if (_rows.Count >= MaxRemembered) _rows.Clear();
+        _rows[(partition, rowKey)] = (row, e);
+    }
+
+    void Forget(string partition, IEnumerable<string> rowKeys)
+    {
+        foreach (var k in rowKeys) _rows.TryRemove((partition, k), out _);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -26,6 +27,11 @@ public sealed class VoucherStore
     readonly TableClient _table;
     readonly BooksOptions _options;
     readonly GroupCommit<Voucher, string> _commit;
+    /// <summary>
+    /// Each series' counter as this instance last wrote it: the next commit goes straight to the transaction, whose
+    /// If-Match fails (412) if anyone moved the counter since, and only then is it read again.
+    /// </summary>
+    readonly ConcurrentDictionary<string, (long Last, ETag ETag)> _counters = new(StringComparer.Ordinal);
 
     public VoucherStore(StorageAccount storage, IOptions<BooksOptions> options)
     {
@@ -82,12 +88,11 @@ public sealed class VoucherStore
         var (_, series, fy) = Place(drafts[chunk[0]]);
         for (var attempt = 0; chunk.Count > 0; attempt++)
         {
-            var counter = await _table.GetEntityIfExistsAsync<TableEntity>(pk, Counter);
-            var last = counter.HasValue ? counter.Value!.GetInt64("Last") ?? 0 : 0;
+            var (last, etag) = await CounterAsync(pk);
             var counterRow = new TableEntity(pk, Counter) { ["Last"] = last + chunk.Count };
             var actions = new List<TableTransactionAction>(1 + 2 * chunk.Count)
             {
-                counter.HasValue ? new(TableTransactionActionType.UpdateReplace, counterRow, counter.Value!.ETag) : new(TableTransactionActionType.Add, counterRow),
+                etag is { } known ? new(TableTransactionActionType.UpdateReplace, counterRow, known) : new(TableTransactionActionType.Add, counterRow),
             };
             var numbers = new string[chunk.Count];
             for (var j = 0; j < chunk.Count; j++)
@@ -99,13 +104,15 @@ public sealed class VoucherStore
             }
             try
             {
-                await _table.SubmitTransactionAsync(actions);
+                var response = await _table.SubmitTransactionAsync(actions);
+                Remember(pk, last + chunk.Count, response.Value[0].Headers.ETag);
                 for (var j = 0; j < chunk.Count; j++) results[chunk[j]] = numbers[j];
                 return;
             }
             catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is int at && at >= 2 && at % 2 == 0)
             {
                 // That posting key has its voucher already: it keeps its number; the rest are numbered again.
+                // The transaction changed nothing, so the counter as remembered still stands.
                 var j = at / 2 - 1;
                 var marker = await _table.GetEntityIfExistsAsync<TableEntity>(pk, MarkerKey(drafts[chunk[j]]));
                 if (marker.HasValue) { results[chunk[j]] = marker.Value!.GetString("Number"); chunk.RemoveAt(j); }
@@ -113,15 +120,37 @@ public sealed class VoucherStore
             catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is null)
             {
                 // The store did not say which entity clashed: number them one by one, each checking its own marker.
+                _counters.TryRemove(pk, out _);
                 foreach (var i in chunk) results[i] = await PostOneAsync(pk, series, fy, drafts[i]);
                 return;
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 500)
             {
                 // Another process moved the counter (or created it): read it again.
-                await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 40)));
+                _counters.TryRemove(pk, out _);
+                if (attempt > 0) await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 40)));
+            }
+            catch (Exception)
+            {
+                // Maybe written, maybe not (a timeout): the counter is read before the next try.
+                _counters.TryRemove(pk, out _);
+                throw;
             }
         }
+    }
+
+    /// <summary>The counter as remembered, or as read: its last number and its ETag (null: no counter row yet).</summary>
+    async Task<(long Last, ETag? ETag)> CounterAsync(string pk)
+    {
+        if (_counters.TryGetValue(pk, out var known)) return (known.Last, known.ETag);
+        var counter = await _table.GetEntityIfExistsAsync<TableEntity>(pk, Counter);
+        return counter.HasValue ? (counter.Value!.GetInt64("Last") ?? 0, counter.Value!.ETag) : (0, null);
+    }
+
+    void Remember(string pk, long last, ETag? etag)
+    {
+        if (etag is { } e && e != default) _counters[pk] = (last, e);
+        else _counters.TryRemove(pk, out _);
     }
 
     /// <summary>One voucher on its own: the posting key's marker is looked up first, then counter, voucher and marker in one transaction.</summary>
