@@ -192,6 +192,57 @@ public sealed class DirectPostingTests(HostFixture host) : IClassFixture<HostFix
     }
 
     [Fact]
+    public async Task A_second_sale_event_for_an_order_that_exists_is_planned_against_its_row_and_posts_only_the_difference()
+    {
+        // A sale tries to insert the order row without reading it: here the row exists, so the insert fails and the row decides.
+        await _books.PutItemAsync("AGAIN-W", "Widget", 10);
+        var first = await PostOneAsync(Event(EventKind.Sale, _connection, "AGAIN-1", "2026-06-01", [L("AGAIN-W", 2, 100, 18)], "29"));
+        var restated = await PostOneAsync(Event(EventKind.Sale, _connection, "AGAIN-1", "2026-06-02", [L("AGAIN-W", 3, 100, 18)], "29"));
+
+        Assert.Equal(VoucherType.DebitNote, restated.Type);
+        Assert.Equal(first.Number, restated.LinkedTo);
+        Assert.Equal(100m, restated.Totals.Taxable);
+        Assert.Equal(7m, await _books.StockAsync("AGAIN-W"));
+        var (order, _) = await host.Service<OrderStore>().GetAsync(_connection, "AGAIN-1", CancellationToken.None);
+        Assert.Equal(first.Number, order!.SaleNumber);
+        Assert.Equal([first.Number, restated.Number], order.Vouchers);
+        Assert.Null(order.Pending);
+    }
+
+    [Fact]
+    public async Task A_sale_that_would_be_refused_as_new_is_answered_by_the_order_it_restates()
+    {
+        // Planned as a new order first (no read); refused that way, it is planned again against the row that exists.
+        await PostOneAsync(Event(EventKind.Sale, _connection, "AGAIN-2", "2026-06-01", [L("AGAIN-X", 1, 100, 18)], "29"));
+        var e = await Assert.ThrowsAsync<PostingRejectedException>(() => Poster.PostAsync(Event(EventKind.Sale, _connection, "AGAIN-2", "2026-06-02", []), CancellationToken.None));
+        Assert.Equal("The update of order AGAIN-2 has no lines; send a cancellation to void an order.", e.Message);
+        var fresh = await Assert.ThrowsAsync<PostingRejectedException>(() => Poster.PostAsync(Event(EventKind.Sale, _connection, "AGAIN-3", "2026-06-02", []), CancellationToken.None));
+        Assert.Equal("The sale of order AGAIN-3 has no lines.", fresh.Message);
+        Assert.Null((await host.Service<OrderStore>().GetAsync(_connection, "AGAIN-3", CancellationToken.None)).Order);
+    }
+
+    [Fact]
+    public async Task A_first_sale_redelivered_after_its_intent_insert_finishes_that_intent_and_never_posts_twice()
+    {
+        // The insert-first path must not win over an intent a crashed worker left: the redelivery's insert fails (409),
+        // it reads the row, finishes the pending plan (one voucher, one move) and answers with its number.
+        await _books.PutItemAsync("INTENT-W", "Widget", 10);
+        var sale = Event(EventKind.Sale, _connection, "INTENT-1", "2026-06-01", [L("INTENT-W", 4, 100, 18)], "29");
+        var planner = new PostingPlanner(new TaxRules(new BooksOptions()), "INR");
+        var items = await host.Service<SkuMapStore>().ResolveAllAsync(_connection, ["INTENT-W"], CancellationToken.None);
+        var (order, plan) = planner.Plan(sale, null, items);
+        Assert.NotNull(await host.Service<OrderStore>().TrySaveAsync(order with { Pending = plan }, null, CancellationToken.None));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => Poster.PostAsync(sale, CancellationToken.None))));
+        var number = Assert.Single(outcomes.Select(o => Assert.Single(o.VoucherNumbers)).Distinct());
+        Assert.Equal(6m, await _books.StockAsync("INTENT-W"));
+        var (after, _) = await host.Service<OrderStore>().GetAsync(_connection, "INTENT-1", CancellationToken.None);
+        Assert.Null(after!.Pending);
+        Assert.Equal([number], after.Vouchers);
+        Assert.Equal([number], after.Applied[sale.EventId]);
+    }
+
+    [Fact]
     public async Task Test_orders_post_in_the_test_series_without_moving_stock()
     {
         await _books.PutItemAsync("TST-W", "Widget", 10);
