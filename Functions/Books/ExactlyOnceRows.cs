@@ -83,9 +83,9 @@ public sealed class ExactlyOnceRows
                 }
                 return results;
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 1000)
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && attempt < 1000)
             {
-                // A row changed under us (another process, or it was created meanwhile): read it again.
+                // A row changed under us (another process, created meanwhile, or gone): read it again.
                 Forget(partition, rowKeys);
                 if (attempt > 0) await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 40)));
             }

@@ -124,9 +124,9 @@ public sealed class VoucherStore
                 foreach (var i in chunk) results[i] = await PostOneAsync(pk, series, fy, drafts[i]);
                 return;
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 500)
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && attempt < 500)
             {
-                // Another process moved the counter (or created it): read it again.
+                // Another process moved the counter (or created it), or the remembered one is gone: read it again.
                 _counters.TryRemove(pk, out _);
                 if (attempt > 0) await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 40)));
             }
