@@ -29,6 +29,8 @@ public sealed class InsertBatchTests(HostFixture host) : IClassFixture<HostFixtu
     static async Task<InsertResult[]> BehindOneInFlight(InsertBatch batch, string pk, IEnumerable<TableEntity> rows)
     {
         var first = batch.InsertAsync(Row(pk, "_first", "lead"), CancellationToken.None);
+        // Its request is on the wire (a round trip of a millisecond or more): the rows queued now all wait for the next commit.
+        Assert.True(SpinWait.SpinUntil(() => batch.Requests > 0, TimeSpan.FromSeconds(10)));
         var results = await Task.WhenAll(rows.Select(r => batch.InsertAsync(r, CancellationToken.None)).ToList());
         Assert.True((await first).Inserted);
         return results;
