@@ -23,27 +23,30 @@ public sealed class InsertBatchTests(HostFixture host) : IClassFixture<HostFixtu
     static TableEntity Row(string pk, string rk, string value) => new(pk, rk) { ["Value"] = value };
 
     /// <summary>
-    /// Submits rows while a first insert of the partition is in flight, so they all wait for the same next commit
-    /// (as concurrent deliveries do); returns their results, the first one's left out.
+    /// Submits rows while a first insert of the partition is held inside its commit, so they all wait for the same
+    /// next commit (as concurrent deliveries do); returns their results, the first one's left out.
     /// </summary>
-    static async Task<InsertResult[]> BehindOneInFlight(InsertBatch batch, string pk, IEnumerable<TableEntity> rows)
+    static async Task<(InsertBatch Batch, InsertResult[] Results)> BehindOneInFlight(TableClient table, string pk, IEnumerable<TableEntity> rows)
     {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var batch = new InsertBatch(table) { BeforeCommit = () => { entered.TrySetResult(); return gate.Task; } };
         var first = batch.InsertAsync(Row(pk, "_first", "lead"), CancellationToken.None);
-        // Its request is on the wire (a round trip of a millisecond or more): the rows queued now all wait for the next commit.
-        Assert.True(SpinWait.SpinUntil(() => batch.Requests > 0, TimeSpan.FromSeconds(10)));
-        var results = await Task.WhenAll(rows.Select(r => batch.InsertAsync(r, CancellationToken.None)).ToList());
+        await entered.Task;
+        var waiting = rows.Select(r => batch.InsertAsync(r, CancellationToken.None)).ToList();
+        gate.SetResult();
+        var results = await Task.WhenAll(waiting);
         Assert.True((await first).Inserted);
-        return results;
+        return (batch, results);
     }
 
     [Fact]
     public async Task Concurrent_distinct_rows_go_as_one_transaction_each_with_its_own_etag()
     {
         var table = await TableAsync();
-        var batch = new InsertBatch(table);
         var pk = Partition();
 
-        var results = await BehindOneInFlight(batch, pk, Enumerable.Range(0, 40).Select(i => Row(pk, $"r{i:D3}", $"v{i}")));
+        var (batch, results) = await BehindOneInFlight(table, pk, Enumerable.Range(0, 40).Select(i => Row(pk, $"r{i:D3}", $"v{i}")));
 
         // The lead insert, then one transaction for the forty.
         Assert.Equal(2, batch.Requests);
@@ -64,12 +67,11 @@ public sealed class InsertBatchTests(HostFixture host) : IClassFixture<HostFixtu
     public async Task A_row_that_exists_conflicts_and_the_others_of_its_transaction_are_inserted()
     {
         var table = await TableAsync();
-        var batch = new InsertBatch(table);
         var pk = Partition();
         await table.AddEntityAsync(Row(pk, "r005", "there before"));
         await table.AddEntityAsync(Row(pk, "r012", "there before"));
 
-        var results = await BehindOneInFlight(batch, pk, Enumerable.Range(0, 20).Select(i => Row(pk, $"r{i:D3}", "new")));
+        var (batch, results) = await BehindOneInFlight(table, pk, Enumerable.Range(0, 20).Select(i => Row(pk, $"r{i:D3}", "new")));
 
         Assert.False(results[5].Inserted);
         Assert.False(results[12].Inserted);
@@ -87,12 +89,11 @@ public sealed class InsertBatchTests(HostFixture host) : IClassFixture<HostFixtu
     public async Task Two_inserts_of_one_key_in_one_window_one_wins_one_conflicts()
     {
         var table = await TableAsync();
-        var batch = new InsertBatch(table);
         var pk = Partition();
 
         var work = Enumerable.Range(0, 10).Select(i => Row(pk, $"r{i:D3}", "first"))
             .Append(Row(pk, "r003", "second")).Append(Row(pk, "r008", "second")).ToList();
-        var results = await BehindOneInFlight(batch, pk, work);
+        var (batch, results) = await BehindOneInFlight(table, pk, work);
 
         Assert.Equal(10, results.Count(r => r.Inserted));
         Assert.True(results[3].Inserted);
@@ -115,12 +116,11 @@ public sealed class InsertBatchTests(HostFixture host) : IClassFixture<HostFixtu
     public async Task Large_rows_are_split_to_keep_each_transaction_under_the_size_limit()
     {
         var table = await TableAsync();
-        var batch = new InsertBatch(table);
         var pk = Partition();
         var body = new byte[48 * 1024];
         Random.Shared.NextBytes(body);
 
-        var results = await BehindOneInFlight(batch, pk, Enumerable.Range(0, 100).Select(i => new TableEntity(pk, $"r{i:D3}") { ["Body"] = body }));
+        var (batch, results) = await BehindOneInFlight(table, pk, Enumerable.Range(0, 100).Select(i => new TableEntity(pk, $"r{i:D3}") { ["Body"] = body }));
 
         Assert.All(results, r => Assert.True(r.Inserted));
         // 100 x 64 KiB of base64 does not fit in one 4 MiB transaction, but two do the whole lot (plus the lead insert).

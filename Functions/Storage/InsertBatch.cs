@@ -32,6 +32,9 @@ public sealed class InsertBatch
         _commit = new GroupCommit<TableEntity, Outcome>(MaxRows, CommitAsync);
     }
 
+    /// <summary>Test hook: awaited once a commit has taken its rows, before any request (holds a commit to queue rows behind it).</summary>
+    internal Func<Task>? BeforeCommit { get; init; }
+
     /// <summary>Storage requests sent so far (single inserts and transactions): what batching saves is visible here.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
@@ -47,6 +50,7 @@ public sealed class InsertBatch
 
     async Task<IReadOnlyList<Outcome>> CommitAsync(string _, IReadOnlyList<TableEntity> rows)
     {
+        if (BeforeCommit is { } hold) await hold();
         var results = new Outcome?[rows.Count];
         // Rows whose key was settled earlier in this commit: a later insert of it is a conflict (it exists now).
         var settled = new HashSet<string>(StringComparer.Ordinal);
