@@ -17,7 +17,7 @@ public sealed record ActivityEntry
     public string? EventId { get; init; }
     /// <summary>Voucher numbers the event was posted as, comma-separated.</summary>
     public string? Vouchers { get; init; }
-    /// <summary>The archived raw body, for unprocessable deliveries that can be replayed.</summary>
+    /// <summary>The archived raw body (a RawArchive reference), for deliveries that can be replayed.</summary>
     public string? RawBlob { get; init; }
 }
 

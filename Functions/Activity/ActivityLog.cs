@@ -12,6 +12,7 @@ public sealed class ActivityLog(StorageAccount storage, TimeProvider clock)
 
     readonly TableClient _table = storage.Table(TableNames.Activity);
     readonly MergeBatch _updates = new(storage.Table(TableNames.Activity));
+    readonly InsertBatch _accepted = new(storage.Table(TableNames.Activity));
 
     public string NewKey() => Keys.NewestFirst(clock.GetUtcNow()) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
 
@@ -29,11 +30,8 @@ public sealed class ActivityLog(StorageAccount storage, TimeProvider clock)
     public async Task RecordAcceptedAsync(ActivityEntry entry, CancellationToken ct)
     {
         var row = ToEntity(entry);
-        try
-        {
-            await _table.AddEntityAsync(row, ct);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
+        // Entries of one connection accepted together share one transaction.
+        if (!(await _accepted.InsertAsync(row, ct)).Inserted)
         {
             row.Remove("Status");
             row.Remove("Reason");

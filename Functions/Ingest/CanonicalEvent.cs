@@ -40,7 +40,7 @@ public sealed record CanonicalEvent
     public DateTimeOffset ReceivedAt { get; init; }
     /// <summary>Row key of this event's activity entry, so the processor can move it to posted or failed.</summary>
     public string ActivityKey { get; init; } = "";
-    /// <summary>Blob name of the archived raw body.</summary>
+    /// <summary>Where the raw body is archived: "table:{pk}/{rk}" (RawDeliveries) or a blob name (RawArchive.LoadAsync reads both).</summary>
     public string RawBlob { get; init; } = "";
 }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Connectors.Storage;
@@ -6,10 +7,23 @@ using Microsoft.AspNetCore.Http;
 
 namespace Connectors.Ingest;
 
-/// <summary>Every body we receive, kept as it arrived, with the headers needed to map it again (never the signatures).</summary>
+/// <summary>
+/// Every body we receive, kept as it arrived, with the headers needed to map it again (never the signatures).
+/// Small bodies (most webhooks) are rows in RawDeliveries, written with the other rows arriving at the same moment in
+/// one transaction; larger ones are blobs in raw-deliveries. The reference returned says which: "table:{pk}/{rk}" or
+/// a blob name (references written before the table existed are blob names and still load).
+/// </summary>
 public sealed class RawArchive(StorageAccount storage)
 {
+    /// <summary>A binary property holds 64 KiB; this leaves the row room for its headers and keys.</summary>
+    public const int MaxTableBodyBytes = 48 * 1024;
+    /// <summary>Kept headers as JSON in one string property (64 KiB = 32K characters); beyond this the body goes to a blob.</summary>
+    const int MaxTableHeaderChars = 8 * 1024;
+    const string TablePrefix = "table:";
+
     readonly BlobContainerClient _container = storage.Container(ContainerNames.Raw);
+    readonly TableClient _table = storage.Table(TableNames.RawDeliveries);
+    readonly InsertBatch _rows = new(storage.Table(TableNames.RawDeliveries));
 
     /// <summary>Headers worth keeping for a replay: event and topic names, ids, content type. Signatures are not kept.</summary>
     static bool Keep(string name) =>
@@ -21,10 +35,19 @@ public sealed class RawArchive(StorageAccount storage)
     /// <summary>The blob name is known before the upload, so the upload can run alongside the receipt claim.</summary>
     public static string NameFor(string connectionId, string activityKey, DateTimeOffset at) => $"{Keys.Escape(connectionId)}/{at:yyyy/MM/dd}/{activityKey}";
 
+    /// <summary>One partition per connection and day: rows archived together share it (and a transaction).</summary>
+    public static string PartitionFor(string connectionId, DateTimeOffset at) => $"{Keys.Escape(connectionId)}|{at:yyyyMMdd}";
+
+    public static bool IsTableReference(string reference) => reference.StartsWith(TablePrefix, StringComparison.Ordinal);
+
     public async Task<string> SaveAsync(string connectionId, string activityKey, DateTimeOffset at, ReadOnlyMemory<byte> body, IHeaderDictionary headers, CancellationToken ct)
     {
-        var name = NameFor(connectionId, activityKey, at);
         var kept = headers.Where(h => Keep(h.Key)).ToDictionary(h => h.Key, h => h.Value.ToString());
+        var keptJson = JsonSerializer.Serialize(kept);
+        if (body.Length <= MaxTableBodyBytes && keptJson.Length <= MaxTableHeaderChars)
+            return await SaveRowAsync(PartitionFor(connectionId, at), activityKey, body, keptJson, ct);
+
+        var name = NameFor(connectionId, activityKey, at);
         var options = new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = headers.ContentType.ToString() is { Length: > 0 } ct0 ? ct0 : "application/octet-stream" },
@@ -34,11 +57,34 @@ public sealed class RawArchive(StorageAccount storage)
         return name;
     }
 
-    public async Task<(byte[] Body, IHeaderDictionary Headers)> LoadAsync(string name, CancellationToken ct)
+    async Task<string> SaveRowAsync(string pk, string rk, ReadOnlyMemory<byte> body, string keptJson, CancellationToken ct)
     {
-        var blob = _container.GetBlobClient(name);
-        var content = await blob.DownloadContentAsync(ct);
+        var bytes = body.ToArray();
+        var row = new TableEntity(pk, rk) { ["Body"] = bytes, ["Headers"] = keptJson };
+        if (!(await _rows.InsertAsync(row, ct)).Inserted)
+        {
+            // Keys are unique per delivery, so a row already there is this body landed by a retried request; anything else is refused.
+            var there = await _table.GetEntityIfExistsAsync<TableEntity>(pk, rk, ["Body"], ct);
+            if (!there.HasValue || !(there.Value!.GetBinary("Body") ?? []).AsSpan().SequenceEqual(bytes))
+                throw new StorageUnavailableException($"The raw archive already holds a different body under {rk}.");
+        }
+        return $"{TablePrefix}{pk}/{rk}";
+    }
+
+    public async Task<(byte[] Body, IHeaderDictionary Headers)> LoadAsync(string reference, CancellationToken ct)
+    {
         var headers = new HeaderDictionary();
+        if (IsTableReference(reference))
+        {
+            var slash = reference.IndexOf('/', TablePrefix.Length);
+            if (slash < 0) throw new FormatException($"'{reference}' is not a raw archive reference.");
+            var row = (await _table.GetEntityAsync<TableEntity>(reference[TablePrefix.Length..slash], reference[(slash + 1)..], cancellationToken: ct)).Value;
+            foreach (var (k, v) in JsonSerializer.Deserialize<Dictionary<string, string>>(row.GetString("Headers") ?? "{}") ?? [])
+                headers[k] = v;
+            return (row.GetBinary("Body") ?? [], headers);
+        }
+
+        var content = await _container.GetBlobClient(reference).DownloadContentAsync(ct);
         if (content.Value.Details.Metadata.TryGetValue("headers", out var encoded))
             foreach (var (k, v) in JsonSerializer.Deserialize<Dictionary<string, string>>(Convert.FromBase64String(encoded)) ?? [])
                 headers[k] = v;

@@ -87,8 +87,10 @@ public static class TableNames
     public const string Items = "Items";
     public const string SkuMaps = "SkuMaps";
     public const string Customers = "Customers";
+    /// <summary>Raw bodies small enough for a row (RawArchive); larger ones are blobs in raw-deliveries.</summary>
+    public const string RawDeliveries = "RawDeliveries";
 
-    public static readonly IReadOnlyList<string> All = [Connections, ConnectionKeys, Receipts, Activity, Vouchers, Orders, Items, SkuMaps, Customers];
+    public static readonly IReadOnlyList<string> All = [Connections, ConnectionKeys, Receipts, Activity, Vouchers, Orders, Items, SkuMaps, Customers, RawDeliveries];
 }
 
 public static class ContainerNames
