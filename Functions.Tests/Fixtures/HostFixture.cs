@@ -118,8 +118,7 @@ public class HostFixture : IAsyncLifetime
         var events = new List<Connectors.Ingest.CanonicalEvent>();
         foreach (var m in (await queue.Queue.PeekMessagesAsync(32)).Value)
         {
-            var e = await queue.OpenAsync(m.Body, default);
-            if (e.ConnectionId == connectionId) events.Add(e);
+            events.AddRange((await queue.OpenAsync(m.Body, default)).Where(e => e.ConnectionId == connectionId));
         }
         return events;
     }

@@ -77,7 +77,7 @@ public sealed class QueueTriggerTests(ScriptedPosterHostFixture host) : IClassFi
         await HostFixture.Eventually(async () =>
         {
             foreach (var m in (await poison.PeekMessagesAsync(32)).Value)
-                if ((await queue.OpenAsync(m.Body, default)).ExternalId == "FAIL-1") return true;
+                if ((await queue.OpenAsync(m.Body, default)).Any(e => e.ExternalId == "FAIL-1")) return true;
             return false;
         }, "FAIL-1 in the poison queue");
         Assert.Equal(3, host.Poster.Attempts["FAIL-1"]);
@@ -108,5 +108,33 @@ public sealed class QueueTriggerTests(ScriptedPosterHostFixture host) : IClassFi
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => SendAsync($"BATCH-{i}", c)));
         await HostFixture.Eventually(() => Task.FromResult(Enumerable.Range(0, 40).All(i => host.Poster.Posted.Contains($"BATCH-{i}"))), "all 40 posted");
         Assert.All(Enumerable.Range(0, 40), i => Assert.Equal(1, host.Poster.Attempts[$"BATCH-{i}"]));
+    }
+
+    [Fact]
+    public async Task In_a_shared_message_a_failing_event_goes_to_poison_alone_and_the_others_post_once()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        CanonicalEvent Event(string id) => new()
+        {
+            EventId = "ev_" + id, Kind = EventKind.Sale, ConnectionId = c.Id, Platform = "custom", ExternalId = id,
+            Date = new DateOnly(2026, 6, 1), ActivityKey = "k-" + id,
+        };
+        var shared = new QueueEnvelope(null, null, [Event("SHARED-OK-1"), Event("FAIL-SHARED-1"), Event("SHARED-OK-2")]);
+        await host.Service<EventQueue>().Queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(shared, IngestJson.Default.QueueEnvelope)));
+
+        var poison = host.Storage.Queue(QueueNames.EventsPoison);
+        var queue = host.Service<EventQueue>();
+        IReadOnlyList<CanonicalEvent>? poisoned = null;
+        await HostFixture.Eventually(async () =>
+        {
+            foreach (var m in (await poison.PeekMessagesAsync(32)).Value)
+                if (await queue.OpenAsync(m.Body, default) is var events && events.Any(e => e.ExternalId == "FAIL-SHARED-1")) poisoned = events;
+            return poisoned is not null;
+        }, "FAIL-SHARED-1 in the poison queue");
+        Assert.Equal(["FAIL-SHARED-1"], poisoned!.Select(e => e.ExternalId));
+        // Once in the shared message, then maxDequeueCount (3) times in its own.
+        Assert.Equal(4, host.Poster.Attempts["FAIL-SHARED-1"]);
+        Assert.Equal(1, host.Poster.Attempts["SHARED-OK-1"]);
+        Assert.Equal(1, host.Poster.Attempts["SHARED-OK-2"]);
     }
 }

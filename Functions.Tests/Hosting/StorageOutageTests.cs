@@ -48,7 +48,7 @@ public sealed class StorageOutageTests(PersistentIngestHostFixture host) : IClas
 
         var queue = host.Service<EventQueue>();
         var ids = new List<string>();
-        foreach (var m in (await queue.Queue.PeekMessagesAsync(32)).Value) ids.Add((await queue.OpenAsync(m.Body, default)).ExternalId);
+        foreach (var m in (await queue.Queue.PeekMessagesAsync(32)).Value) ids.AddRange((await queue.OpenAsync(m.Body, default)).Select(e => e.ExternalId));
         Assert.Equal(["OUT-0", "OUT-1"], ids.Order());
     }
 }

@@ -8,19 +8,46 @@ namespace Connectors.Ingest;
 
 /// <summary>
 /// Sends canonical events to the posting queue, base64-encoded as the Functions queue trigger expects.
-/// An event too large for a queue message (64 KiB once encoded) is parked in a blob and the message carries its name.
+/// Events accepted at the same moment share a message ({"events":[...]}, at most MaxEventsPerMessage): a queue has no
+/// batch send, and every message costs a send, a receive and a delete (on Azurite each grows with the queue's length).
+/// A lone event goes as {"event":...}; one too large for a message (64 KiB once encoded) is parked in a blob and its
+/// message carries the blob's name (claim check).
 /// </summary>
-public sealed class EventQueue(StorageAccount storage)
+public sealed class EventQueue
 {
     /// <summary>Base64 grows 4/3: 48 KiB of JSON is the most that fits in a 64 KiB message.</summary>
     public const int MaxInlineBytes = 48 * 1024;
+    public const int MaxEventsPerMessage = 16;
+    /// <summary>Sends in flight at once; each lane packs what arrives while its previous send runs.</summary>
+    const int Lanes = 4;
 
-    readonly QueueClient _queue = storage.Queue(QueueNames.Events);
-    readonly BlobContainerClient _claims = storage.Container(ContainerNames.Claims);
+    static readonly byte[] EventsOpen = "{\"events\":["u8.ToArray();
+    static readonly byte[] EventsClose = "]}"u8.ToArray();
+
+    readonly QueueClient _queue;
+    readonly BlobContainerClient _claims;
+    readonly GroupCommit<CanonicalEvent, Exception?> _sends;
+    int _lane;
+
+    public EventQueue(StorageAccount storage)
+    {
+        _queue = storage.Queue(QueueNames.Events);
+        _claims = storage.Container(ContainerNames.Claims);
+        _sends = new GroupCommit<CanonicalEvent, Exception?>(MaxEventsPerMessage, SendTogetherAsync);
+    }
 
     public QueueClient Queue => _queue;
 
+    /// <summary>Returns once a message holding the event is durable; throws if that message could not be sent.</summary>
     public async Task SendAsync(CanonicalEvent e, CancellationToken ct)
+    {
+        var lane = (uint)Interlocked.Increment(ref _lane) % Lanes;
+        if (await _sends.SubmitAsync(lane.ToString(), e, ct) is { } failure)
+            throw new IOException($"The queue message holding event {e.EventId} could not be sent: {failure.Message}", failure);
+    }
+
+    /// <summary>One event in a message of its own (an event of a shared message that failed goes back this way).</summary>
+    public async Task SendAloneAsync(CanonicalEvent e, CancellationToken ct)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(new QueueEnvelope(e, null), IngestJson.Default.QueueEnvelope);
         if (json.Length > MaxInlineBytes)
@@ -33,15 +60,70 @@ public sealed class EventQueue(StorageAccount storage)
         await _queue.SendMessageAsync(BinaryData.FromBytes(json), cancellationToken: ct);
     }
 
-    /// <summary>Reads a message body back into its event, following a claim check if there is one.</summary>
-    public async Task<CanonicalEvent> OpenAsync(BinaryData body, CancellationToken ct)
+    /// <summary>Packs the waiting events into as few messages as fit and sends them side by side; one result per event.</summary>
+    async Task<IReadOnlyList<Exception?>> SendTogetherAsync(string _, IReadOnlyList<CanonicalEvent> events)
+    {
+        var results = new Exception?[events.Count];
+        var sends = new List<Task>();
+        var pack = new List<(int Index, byte[] Json)>();
+        var packBytes = EventsOpen.Length + EventsClose.Length;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var index = i;
+            var json = JsonSerializer.SerializeToUtf8Bytes(events[i], IngestJson.Default.CanonicalEvent);
+            if (json.Length + EventsOpen.Length + EventsClose.Length > MaxInlineBytes)
+            {
+                sends.Add(Guard([index], () => SendAloneAsync(events[index], CancellationToken.None)));
+                continue;
+            }
+            if (packBytes + json.Length + 1 > MaxInlineBytes)
+            {
+                sends.Add(SendPackAsync([.. pack]));
+                pack.Clear();
+                packBytes = EventsOpen.Length + EventsClose.Length;
+            }
+            pack.Add((i, json));
+            packBytes += json.Length + 1;
+        }
+        if (pack.Count > 0) sends.Add(SendPackAsync([.. pack]));
+        await Task.WhenAll(sends);
+        return results;
+
+        Task SendPackAsync(List<(int Index, byte[] Json)> items) => items.Count == 1
+            ? Guard([items[0].Index], () => SendAloneAsync(events[items[0].Index], CancellationToken.None))
+            : Guard(items.ConvertAll(p => p.Index), () => _queue.SendMessageAsync(BinaryData.FromBytes(Envelope(items.ConvertAll(p => p.Json)))));
+
+        async Task Guard(List<int> indexes, Func<Task> send)
+        {
+            try { await send(); }
+            catch (Exception x) { foreach (var i in indexes) results[i] = x; }
+        }
+    }
+
+    /// <summary>{"events":[e1,e2,...]} from events already serialised, without serialising them twice.</summary>
+    static byte[] Envelope(List<byte[]> events)
+    {
+        using var buffer = new MemoryStream(EventsOpen.Length + EventsClose.Length + events.Sum(e => e.Length + 1));
+        buffer.Write(EventsOpen);
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (i > 0) buffer.WriteByte((byte)',');
+            buffer.Write(events[i]);
+        }
+        buffer.Write(EventsClose);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads a message body back into its events, following a claim check if there is one.</summary>
+    public async Task<IReadOnlyList<CanonicalEvent>> OpenAsync(BinaryData body, CancellationToken ct)
     {
         var envelope = JsonSerializer.Deserialize(body.ToMemory().Span, IngestJson.Default.QueueEnvelope)
             ?? throw new InvalidDataException("The queue message is empty.");
-        if (envelope.Event is { } e) return e;
-        if (envelope.Claim is not { Length: > 0 } claim) throw new InvalidDataException("The queue message holds neither an event nor a claim check.");
+        if (envelope.Events is { Count: > 0 } events) return events;
+        if (envelope.Event is { } e) return [e];
+        if (envelope.Claim is not { Length: > 0 } claim) throw new InvalidDataException("The queue message holds neither events nor a claim check.");
         var content = await _claims.GetBlobClient(claim).DownloadContentAsync(ct);
-        return JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, IngestJson.Default.CanonicalEvent)
-            ?? throw new InvalidDataException($"Claim-checked event {claim} is empty.");
+        return [JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, IngestJson.Default.CanonicalEvent)
+            ?? throw new InvalidDataException($"Claim-checked event {claim} is empty.")];
     }
 }

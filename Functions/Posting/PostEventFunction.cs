@@ -6,15 +6,42 @@ using Microsoft.Extensions.Logging;
 namespace Connectors.Posting;
 
 /// <summary>
-/// The queue-triggered function: one message, one canonical event, posted once. Throwing hands the message back
-/// to the trigger (retry after visibilityTimeout, poison after maxDequeueCount); the last attempt's reason is written
+/// The queue-triggered function: one message, one canonical event (or several accepted together), each posted once.
+/// Throwing hands the message back to the trigger (retry after visibilityTimeout, poison after maxDequeueCount); the last attempt's reason is written
 /// to the event's activity entry so the shop owner sees why it is in the poison queue.
 /// </summary>
 public sealed partial class PostEventFunction(EventQueue queue, IEventPoster poster, ActivityLog activity, HostJson hostJson, ILogger<PostEventFunction> log)
 {
     public async Task RunAsync(BinaryData message, long dequeueCount, CancellationToken ct)
     {
-        var e = await queue.OpenAsync(message, ct);
+        var events = await queue.OpenAsync(message, ct);
+        if (events.Count == 1)
+        {
+            await PostAsync(events[0], dequeueCount, ct);
+            return;
+        }
+        // Events accepted together: each order's events in arrival order, orders side by side. One that fails goes back
+        // to the queue in a message of its own, so it retries (and in the end reaches the poison queue) by itself. If
+        // even that send fails, the whole message is retried: what posted is recognised as applied and not posted again.
+        var failed = new List<CanonicalEvent>();
+        await Task.WhenAll(events.GroupBy(e => (e.ConnectionId, e.ExternalId)).Select(async order =>
+        {
+            foreach (var e in order)
+            {
+                try { await PostAsync(e, dequeueCount: 0, ct); }
+                catch (Exception x) when (!ct.IsCancellationRequested)
+                {
+                    LogRequeued(log, x, e.EventId, e.ConnectionId);
+                    lock (failed) failed.Add(e);
+                }
+            }
+        }));
+        foreach (var e in failed) await queue.SendAloneAsync(e, ct);
+    }
+
+    /// <param name="dequeueCount">Attempts so far, counting this one; 0 for an event of a shared message (never its last attempt).</param>
+    async Task PostAsync(CanonicalEvent e, long dequeueCount, CancellationToken ct)
+    {
         try
         {
             var outcome = await poster.PostAsync(e, ct);
@@ -36,6 +63,9 @@ public sealed partial class PostEventFunction(EventQueue queue, IEventPoster pos
             throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} for {ConnectionId} failed in a shared message; it goes back to the queue on its own")]
+    static partial void LogRequeued(ILogger logger, Exception e, string eventId, string connectionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Posted {EventId} for {ConnectionId}: {Vouchers}")]
     static partial void LogPosted(ILogger logger, string eventId, string connectionId, string vouchers);

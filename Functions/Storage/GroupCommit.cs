@@ -44,7 +44,7 @@ public sealed class GroupCommit<TItem, TResult>(int maxBatch, Func<string, IRead
             lock (lane)
             {
                 while (batch.Count < maxBatch && lane.Waiting.TryDequeue(out var w)) batch.Add(w);
-                if (batch.Count == 0) { lane.Running = false; return; }
+                if (batch.Count == 0) { lane.Running = false; break; }
             }
             try
             {
@@ -56,5 +56,8 @@ public sealed class GroupCommit<TItem, TResult>(int maxBatch, Func<string, IRead
                 foreach (var w in batch) w.Done.TrySetException(e);
             }
         }
+        // An idle key's lane goes (keys such as a day's partition are not reused forever). A writer that fetched it just
+        // before finds it not running and drains it itself: at worst two commits for one key overlap, which If-Match allows.
+        _lanes.TryRemove(new KeyValuePair<string, Lane>(key, lane));
     }
 }

@@ -40,7 +40,8 @@ public static class PoisonReplayScenario
         await Until(async () =>
         {
             foreach (var m in (await poison.PeekMessagesAsync(32)).Value)
-                if ((await queue.OpenAsync(m.Body, default)) is { Kind: EventKind.Refund } e && e.ConnectionId == c.Id) poisoned[e.ExternalId] = m.Body;
+                foreach (var e in await queue.OpenAsync(m.Body, default))
+                    if (e is { Kind: EventKind.Refund } && e.ConnectionId == c.Id) poisoned[e.ExternalId] = m.Body;
             return poisoned.Count == load.Orders.Count;
         }, timeout);
         if (poisoned.Count != load.Orders.Count) result.Fail($"{poisoned.Count} of {load.Orders.Count} refunds reached {QueueNames.EventsPoison}");
