@@ -1,7 +1,12 @@
 using System.Text.Json;
 using Connectors.Bench;
 
-// dotnet run -c Release --project bench/Bench [-- --smoke | --concurrency N --seconds S --history N]
+// dotnet run -c Release --project bench/Bench [-- --smoke | --concurrency N --seconds S --history N --azurite split|one | --queue-depth]
+if (args is ["--queue-depth"])
+{
+    await QueueDepth.RunAsync(Console.Out);
+    return 0;
+}
 var options = BenchOptions.Parse(args);
 var result = await new BenchRun(options, Console.Out).RunAsync();
 Console.WriteLine();
