@@ -56,16 +56,8 @@ public sealed partial class Ingestor(Receipts receipts, EventQueue queue, Activi
         var activityKey = activity.NewKey();
         try
         {
-            var stamped = draft.Event with
-            {
-                EventId = eventId, ConnectionId = connection.Id, Platform = connection.Platform,
-                ReceivedAt = now, ActivityKey = activityKey, RawBlob = rawBlob,
-            };
-            var recording = activity.RecordAcceptedAsync(new ActivityEntry
-            {
-                ConnectionId = connection.Id, Key = activityKey, At = now, Event = eventName, ExternalId = draft.Event.RefundId is { } r ? $"{draft.Event.ExternalId} / {r}" : draft.Event.ExternalId,
-                HttpStatus = 200, Status = ActivityStatus.Accepted, EventId = eventId, RawBlob = rawBlob,
-            }, ct);
+            var (stamped, entry) = Stamp(connection, eventName, draft, eventId, activityKey, now, rawBlob);
+            var recording = activity.RecordAcceptedAsync(entry, ct);
             var sending = queue.SendAsync(stamped, ct);
             await Task.WhenAll(recording, sending);
             await receipts.CompleteAsync(claim!, ct);
@@ -81,6 +73,19 @@ public sealed partial class Ingestor(Receipts receipts, EventQueue queue, Activi
         LogAccepted(log, connection.Id, eventId, eventName);
         return new IngestedEvent(eventId, IngestStatus.Accepted, draft.DedupeKey, draft.Event.ExternalId);
     }
+
+    /// <summary>What accepting a draft records: the event as queued, and its activity entry as first written.</summary>
+    public static (CanonicalEvent Event, ActivityEntry Entry) Stamp(Connection connection, string eventName, EventDraft draft, string eventId, string activityKey, DateTimeOffset now, string rawBlob) => (
+        draft.Event with
+        {
+            EventId = eventId, ConnectionId = connection.Id, Platform = connection.Platform,
+            ReceivedAt = now, ActivityKey = activityKey, RawBlob = rawBlob,
+        },
+        new ActivityEntry
+        {
+            ConnectionId = connection.Id, Key = activityKey, At = now, Event = eventName, ExternalId = draft.Event.RefundId is { } r ? $"{draft.Event.ExternalId} / {r}" : draft.Event.ExternalId,
+            HttpStatus = 200, Status = ActivityStatus.Accepted, EventId = eventId, RawBlob = rawBlob,
+        });
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted {EventId} ({EventName}) for connection {ConnectionId}")]
     static partial void LogAccepted(ILogger logger, string connectionId, string eventId, string eventName);

@@ -43,16 +43,10 @@ public sealed class History(string storageConnectionString)
             var eventId = EventIds.For(connection.Id, draft.DedupeKey);
             var raw = await archive.SaveAsync(connection.Id, key, now, body, headers, default);
             var (_, claim, _) = await receipts.ClaimAsync(connection.Id, draft.DedupeKey, eventId, default);
-            await activity.RecordAcceptedAsync(new ActivityEntry
-            {
-                ConnectionId = connection.Id, Key = key, At = now, Event = "order.created", ExternalId = draft.Event.ExternalId,
-                HttpStatus = 200, Status = ActivityStatus.Accepted, EventId = eventId, RawBlob = raw,
-            }, default);
+            var (stamped, entry) = Ingestor.Stamp(connection, "order.created", draft, eventId, key, now, raw);
+            await activity.RecordAcceptedAsync(entry, default);
             await receipts.CompleteAsync(claim!, default);
-            var outcome = await poster.PostAsync(draft.Event with
-            {
-                EventId = eventId, ConnectionId = connection.Id, Platform = connection.Platform, ReceivedAt = now, ActivityKey = key, RawBlob = raw,
-            }, default);
+            var outcome = await poster.PostAsync(stamped, default);
             await activity.UpdateAsync(connection.Id, key, ActivityStatus.Posted, outcome.Note, string.Join(", ", outcome.VoucherNumbers), default);
             return true;
         });
