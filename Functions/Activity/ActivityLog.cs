@@ -12,7 +12,7 @@ public sealed class ActivityLog(StorageAccount storage, TimeProvider clock)
 
     readonly TableClient _table = storage.Table(TableNames.Activity);
     readonly MergeBatch _updates = new(storage.Table(TableNames.Activity));
-    readonly InsertBatch _accepted = new(storage.Table(TableNames.Activity));
+    readonly ConditionalBatch _accepted = new(storage.Table(TableNames.Activity));
 
     public string NewKey() => Keys.NewestFirst(clock.GetUtcNow()) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
 
@@ -31,7 +31,7 @@ public sealed class ActivityLog(StorageAccount storage, TimeProvider clock)
     {
         var row = ToEntity(entry);
         // Entries of one connection accepted together share one transaction.
-        if (!(await _accepted.InsertAsync(row, ct)).Inserted)
+        if (!(await _accepted.InsertAsync(row, ct)).Written)
         {
             row.Remove("Status");
             row.Remove("Reason");

@@ -13,6 +13,8 @@ namespace Connectors.Books;
 public sealed class OrderStore(StorageAccount storage, IOptions<BooksOptions> options)
 {
     readonly TableClient _table = storage.Table(TableNames.Orders);
+    // Orders of one connection posting at the same moment share a transaction; each write keeps its own condition.
+    readonly ConditionalBatch _writes = new(storage.Table(TableNames.Orders));
     readonly string _book = Keys.Escape(options.Value.Book);
 
     string Partition(string connectionId) => $"{_book}|{Keys.Escape(connectionId)}";
@@ -30,13 +32,9 @@ public sealed class OrderStore(StorageAccount storage, IOptions<BooksOptions> op
     {
         var row = new TableEntity(Partition(order.ConnectionId), Keys.Escape(order.ExternalId)) { ["SaleNumber"] = order.SaleNumber };
         TableJson.Write(row, JsonSerializer.Serialize(order, BooksJson.Default.OrderState));
-        try
-        {
-            var response = ifMatch is { } etag && etag != default
-                ? await _table.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, ct)
-                : await _table.AddEntityAsync(row, ct);
-            return response.Headers.ETag;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412) { return null; }
+        var result = ifMatch is { } etag && etag != default
+            ? await _writes.ReplaceAsync(row, etag, ct)
+            : await _writes.InsertAsync(row, ct);
+        return result.Written ? result.ETag : null;
     }
 }

@@ -23,7 +23,7 @@ public sealed class RawArchive(StorageAccount storage)
 
     readonly BlobContainerClient _container = storage.Container(ContainerNames.Raw);
     readonly TableClient _table = storage.Table(TableNames.RawDeliveries);
-    readonly InsertBatch _rows = new(storage.Table(TableNames.RawDeliveries));
+    readonly ConditionalBatch _rows = new(storage.Table(TableNames.RawDeliveries));
 
     /// <summary>Headers worth keeping for a replay: event and topic names, ids, content type. Signatures are not kept.</summary>
     static bool Keep(string name) =>
@@ -61,7 +61,7 @@ public sealed class RawArchive(StorageAccount storage)
     {
         var bytes = body.ToArray();
         var row = new TableEntity(pk, rk) { ["Body"] = bytes, ["Headers"] = keptJson };
-        if (!(await _rows.InsertAsync(row, ct)).Inserted)
+        if (!(await _rows.InsertAsync(row, ct)).Written)
         {
             // Keys are unique per delivery, so a row already there is this body landed by a retried request; anything else is refused.
             var there = await _table.GetEntityIfExistsAsync<TableEntity>(pk, rk, ["Body"], ct);

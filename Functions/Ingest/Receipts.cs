@@ -17,7 +17,7 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
 
     readonly TableClient _table = storage.Table(TableNames.Receipts);
     readonly MergeBatch _completions = new(storage.Table(TableNames.Receipts));
-    readonly InsertBatch _claims = new(storage.Table(TableNames.Receipts));
+    readonly ConditionalBatch _claims = new(storage.Table(TableNames.Receipts));
 
     public enum ClaimResult { Owner, AlreadyEnqueued }
 
@@ -31,7 +31,7 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
         var entity = new TableEntity(pk, rk) { ["DedupeKey"] = Clip(dedupeKey), ["EventId"] = eventId, ["State"] = "claimed", ["ClaimedAt"] = clock.GetUtcNow() };
         // Claims of one connection arriving together share one transaction; each still learns its own row's ETag.
         var first = await _claims.InsertAsync(entity, ct);
-        if (first.Inserted) return (ClaimResult.Owner, new Claim(connectionId, rk, first.ETag), null);
+        if (first.Written) return (ClaimResult.Owner, new Claim(connectionId, rk, first.ETag), null);
 
         var deadline = clock.GetUtcNow() + WaitForOwner;
         var delay = TimeSpan.FromMilliseconds(25);

@@ -64,6 +64,10 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         log.WriteLine($"ingest latency at the target load ({targetRate:0}/s, open loop; unanswered after {ShopifyTimeout.TotalSeconds:0} s counts as failed)");
         var atTarget = await IngestAtRateAsync(http, targetRate);
 
+        // The host logs warnings and errors only: anything here (a retry, a timeout) explains an odd figure.
+        Directory.CreateDirectory(options.ResultsDirectory);
+        File.WriteAllLines(Path.Combine(options.ResultsDirectory, options.Smoke ? "host-smoke.log" : "host.log"), host.Output);
+        log.WriteLine($"host log: {host.Output.Count} lines of warnings and errors, in {options.ResultsDirectory}/{(options.Smoke ? "host-smoke.log" : "host.log")}");
         var result = new BenchResult
         {
             At = DateTimeOffset.UtcNow,
