@@ -28,6 +28,7 @@ public static class ConnectorServices
         services.AddSingleton<EventQueue>();
         services.AddSingleton<RawArchive>();
         services.AddSingleton<Ingestor>();
+        services.AddSingleton<DeliveriesInFlight>();
         services.AddSingleton<WebhookPipeline>();
 
         services.AddSource<CustomSource>();
@@ -38,6 +39,7 @@ public static class ConnectorServices
         services.AddSource<Connectors.Sources.Bookto.BooktoSource>();
 
         services.AddPosting(config);
+        services.AddSingleton<PostingThrottle>();
         services.AddSingleton<PostEventFunction>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // a bad query value answers 400 naming the parameter
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, Activity.UnroutedRequests>();

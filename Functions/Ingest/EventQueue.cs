@@ -17,7 +17,7 @@ public sealed class EventQueue
 {
     /// <summary>Base64 grows 4/3: 48 KiB of JSON is the most that fits in a 64 KiB message.</summary>
     public const int MaxInlineBytes = 48 * 1024;
-    public const int MaxEventsPerMessage = 16;
+    public const int MaxEventsPerMessage = 32;
     /// <summary>Sends in flight at once; each lane packs what arrives while its previous send runs.</summary>
     const int Lanes = 4;
 

@@ -10,10 +10,11 @@ namespace Connectors.Posting;
 /// Throwing hands the message back to the trigger (retry after visibilityTimeout, poison after maxDequeueCount); the last attempt's reason is written
 /// to the event's activity entry so the shop owner sees why it is in the poison queue.
 /// </summary>
-public sealed partial class PostEventFunction(EventQueue queue, IEventPoster poster, ActivityLog activity, HostJson hostJson, ILogger<PostEventFunction> log)
+public sealed partial class PostEventFunction(EventQueue queue, IEventPoster poster, PostingThrottle throttle, ActivityLog activity, HostJson hostJson, ILogger<PostEventFunction> log)
 {
     public async Task RunAsync(BinaryData message, long dequeueCount, CancellationToken ct)
     {
+        using var slot = await throttle.EnterAsync(ct);
         var events = await queue.OpenAsync(message, ct);
         if (events.Count == 1)
         {

@@ -11,12 +11,13 @@ namespace Connectors.Sources;
 /// The one path every delivery takes: find the connection, bound the body, authenticate, map, archive, accept.
 /// Sources only supply the steps that differ (IWebhookSource); every request ends in the activity log.
 /// </summary>
-public sealed partial class WebhookPipeline(ConnectionStore connections, Ingestor ingestor, RawArchive archive, ActivityLog activity, Receipts receipts, TimeProvider clock, ILogger<WebhookPipeline> log)
+public sealed partial class WebhookPipeline(ConnectionStore connections, Ingestor ingestor, RawArchive archive, ActivityLog activity, Receipts receipts, DeliveriesInFlight inFlight, TimeProvider clock, ILogger<WebhookPipeline> log)
 {
     public const int MaxBodyBytes = 1024 * 1024;
 
     public async Task<IResult> HandleAsync(HttpContext context, IWebhookSource source)
     {
+        using var answering = inFlight.Enter();
         var request = context.Request;
         var ct = context.RequestAborted;
         var now = clock.GetUtcNow();
