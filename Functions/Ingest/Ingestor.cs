@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Connectors.Activity;
 using Connectors.Connections;
 using Microsoft.Extensions.Logging;
@@ -13,8 +14,12 @@ public sealed record IngestedEvent(string EventId, IngestStatus Status, string D
 /// dedupe key, log it as accepted, enqueue it, and only then report it accepted. A storage fault anywhere before
 /// the message is durable surfaces as StorageUnavailableException (answered 503), with the claim freed.
 /// </summary>
-public sealed partial class Ingestor(Receipts receipts, EventQueue queue, ActivityLog activity, TimeProvider clock, ILogger<Ingestor> log)
+public sealed partial class Ingestor(Receipts receipts, EventQueue queue, ActivityLog activity, TimeProvider clock, ILogger<Ingestor> log) : IAsyncDisposable
 {
+    /// <summary>Receipts being marked enqueued after their delivery was answered; the host waits for them when it stops.</summary>
+    readonly ConcurrentDictionary<Task, bool> _marking = new();
+    static readonly TimeSpan MarkingGrace = TimeSpan.FromSeconds(10);
+
     public Task<IReadOnlyList<IngestedEvent>> AcceptAsync(Connection connection, string eventName, IReadOnlyList<EventDraft> drafts, string rawBlob, CancellationToken ct) =>
         AcceptAsync(connection, eventName, drafts, Task.FromResult(rawBlob), ct);
 
@@ -31,9 +36,11 @@ public sealed partial class Ingestor(Receipts receipts, EventQueue queue, Activi
     }
 
     /// <summary>
-    /// Three steps on the critical path instead of five: (archive || claim), then (accepted entry || queue send), then
-    /// the receipt marked enqueued. The claim still precedes the send (duplicates queue once) and the receipt is marked
-    /// only once the message is durable; the accepted entry never overwrites a "posted" that landed first.
+    /// Two steps on the critical path: (archive || claim), then (accepted entry || queue send). The claim still precedes
+    /// the send (duplicates queue once) and the accepted entry never overwrites a "posted" that landed first. The receipt
+    /// is marked enqueued once the message is durable, but the answer does not wait for it: if that mark is lost (a crash,
+    /// an outage) the claim merely goes stale, a later copy takes it over after Receipts.StaleAfter and queues the same
+    /// event id again, and posting, idempotent by event id, answers it "already processed".
     /// </summary>
     async Task<IngestedEvent> AcceptOneAsync(Connection connection, string eventName, EventDraft draft, Task<string> archiving, CancellationToken ct)
     {
@@ -60,7 +67,6 @@ public sealed partial class Ingestor(Receipts receipts, EventQueue queue, Activi
             var recording = activity.RecordAcceptedAsync(entry, ct);
             var sending = queue.SendAsync(stamped, ct);
             await Task.WhenAll(recording, sending);
-            await receipts.CompleteAsync(claim!, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -70,8 +76,29 @@ public sealed partial class Ingestor(Receipts receipts, EventQueue queue, Activi
             catch (Exception) { /* storage is down; the 503 tells the sender */ }
             throw new StorageUnavailableException("Storage is unavailable; the event was not accepted. Retry later.", e);
         }
+        MarkEnqueued(claim!, eventId);
         LogAccepted(log, connection.Id, eventId, eventName);
         return new IngestedEvent(eventId, IngestStatus.Accepted, draft.DedupeKey, draft.Event.ExternalId);
+    }
+
+    void MarkEnqueued(Receipts.Claim claim, string eventId)
+    {
+        var marking = MarkAsync();
+        _marking.TryAdd(marking, true);
+        _ = marking.ContinueWith(t => _marking.TryRemove(t, out _), TaskScheduler.Default);
+
+        async Task MarkAsync()
+        {
+            try { await receipts.CompleteAsync(claim, CancellationToken.None); }
+            catch (Exception e) { LogMarkFailed(log, e, claim.ConnectionId, eventId); }
+        }
+    }
+
+    /// <summary>Receipt marks still in flight when the host stops are given a moment to land.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try { await Task.WhenAll(_marking.Keys).WaitAsync(MarkingGrace); }
+        catch (TimeoutException) { /* those claims go stale and are taken over, as after a crash */ }
     }
 
     /// <summary>What accepting a draft records: the event as queued, and its activity entry as first written.</summary>
@@ -89,6 +116,9 @@ public sealed partial class Ingestor(Receipts receipts, EventQueue queue, Activi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted {EventId} ({EventName}) for connection {ConnectionId}")]
     static partial void LogAccepted(ILogger logger, string connectionId, string eventId, string eventName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} of connection {ConnectionId} is queued, but its receipt could not be marked enqueued; a copy arriving after the claim goes stale queues it again, and posting skips it")]
+    static partial void LogMarkFailed(ILogger logger, Exception e, string connectionId, string eventId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not accept {EventId} for connection {ConnectionId}")]
     static partial void LogNotAccepted(ILogger logger, Exception e, string connectionId, string eventId);
