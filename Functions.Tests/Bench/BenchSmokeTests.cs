@@ -22,5 +22,9 @@ public sealed class BenchSmokeTests
         foreach (var ratio in new[] { result.IngestRatio, result.EndToEndRatio, result.GrowthRatio, result.HostPeakRssMb, result.Fresh.IngestP99Ms, result.AtTargetLoad.P99Ms })
             Assert.True(double.IsFinite(ratio) && ratio > 0, $"a figure is not a positive number:\n{result.Table()}");
         Assert.Contains("ingest / raw queue send", result.Table());
+        // CPU per order is split by process: the host, each Azurite service and the load generator.
+        Assert.Equal(["azurite-blob", "azurite-queue", "azurite-table", "host", "load"], result.Fresh.CpuMsPerOrder.Keys.Order());
+        Assert.True(result.Fresh.CpuMsPerOrder["host"] > 0 && result.Fresh.CpuMsPerOrder["azurite-table"] > 0, result.Table());
+        Assert.Contains("CPU ms per order, host", result.Table());
     }
 }

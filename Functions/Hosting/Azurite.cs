@@ -15,6 +15,7 @@ public sealed class Azurite : IAsyncDisposable
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     readonly IReadOnlyList<Process> _processes;
+    readonly IReadOnlyList<string> _names;
     public int BlobPort { get; }
     public int QueuePort { get; }
     public int TablePort { get; }
@@ -22,7 +23,11 @@ public sealed class Azurite : IAsyncDisposable
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
 
-    Azurite(IReadOnlyList<Process> processes, int blob, int queue, int table) => (_processes, BlobPort, QueuePort, TablePort) = (processes, blob, queue, table);
+    Azurite(IReadOnlyList<Process> processes, IReadOnlyList<string> names, int blob, int queue, int table) =>
+        (_processes, _names, BlobPort, QueuePort, TablePort) = (processes, names, blob, queue, table);
+
+    /// <summary>The node processes by name ("azurite", or "azurite-blob", "-queue", "-table"): the benchmark reads their CPU time.</summary>
+    public IReadOnlyList<(string Name, int ProcessId)> Processes => [.. _names.Zip(_processes, (n, p) => (n, p.Id))];
 
     /// <summary>Starts Azurite and waits until all three services accept connections.</summary>
     /// <param name="location">A folder to persist to; null keeps everything in memory.</param>
@@ -46,6 +51,7 @@ public sealed class Azurite : IAsyncDisposable
             ? services.Select(s => (Path.Combine(Path.GetDirectoryName(script)!, s.Script), s.Args, Suffix: "-" + s.Script.Split('/')[0]))
             : [(script, services.SelectMany(s => s.Args).ToArray(), Suffix: "")];
         var processes = new List<Process>();
+        var names = new List<string>();
         foreach (var (path, serviceArgs, suffix) in launches)
         {
             var args = new List<string> { path, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl" };
@@ -62,8 +68,9 @@ public sealed class Azurite : IAsyncDisposable
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             processes.Add(process);
+            names.Add("azurite" + suffix);
         }
-        var azurite = new Azurite(processes, blobPort, queuePort, tablePort);
+        var azurite = new Azurite(processes, names, blobPort, queuePort, tablePort);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (!(IsListening(blobPort) && IsListening(queuePort) && IsListening(tablePort)))
         {

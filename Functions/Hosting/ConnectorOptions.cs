@@ -11,6 +11,6 @@ public sealed class ConnectorOptions
     public TimeSpan RotationGrace { get; set; } = TimeSpan.FromHours(24);
     /// <summary>bookto: how far a delivery's timestamp may be from now (replay protection).</summary>
     public TimeSpan SignatureTolerance { get; set; } = TimeSpan.FromMinutes(5);
-    /// <summary>Queue messages posted at once while webhook deliveries are being answered (acknowledgements first); 0 turns that priority off.</summary>
-    public int PostingWhileAnswering { get; set; } = 1;
+    /// <summary>Orders posted at once while webhook deliveries are being answered (acknowledgements first); 0 turns that priority off.</summary>
+    public int PostingWhileAnswering { get; set; } = 4;
 }

@@ -14,10 +14,10 @@ public sealed partial class PostEventFunction(EventQueue queue, IEventPoster pos
 {
     public async Task RunAsync(BinaryData message, long dequeueCount, CancellationToken ct)
     {
-        using var slot = await throttle.EnterAsync(ct);
         var events = await queue.OpenAsync(message, ct);
         if (events.Count == 1)
         {
+            using var slot = await throttle.EnterAsync(ct);
             await PostAsync(events[0], dequeueCount, ct);
             return;
         }
@@ -27,6 +27,7 @@ public sealed partial class PostEventFunction(EventQueue queue, IEventPoster pos
         var failed = new List<CanonicalEvent>();
         await Task.WhenAll(events.GroupBy(e => (e.ConnectionId, e.ExternalId)).Select(async order =>
         {
+            using var slot = await throttle.EnterAsync(ct);
             foreach (var e in order)
             {
                 try { await PostAsync(e, dequeueCount: 0, ct); }

@@ -13,6 +13,8 @@ public sealed record PipelineResult
     public double IngestP99Ms { get; init; }
     public double EndToEndPerSecond { get; init; }
     public double AcceptToPostedP95Ms { get; init; }
+    /// <summary>CPU milliseconds per order, by process, from the first send until every order is posted.</summary>
+    public IReadOnlyDictionary<string, double> CpuMsPerOrder { get; init; } = new Dictionary<string, double>();
 }
 
 /// <summary>Deliveries offered at a fixed rate (open loop): how many were accepted and how long each waited.</summary>
@@ -24,6 +26,8 @@ public sealed record RateResult
     public double P50Ms { get; init; }
     public double P95Ms { get; init; }
     public double P99Ms { get; init; }
+    /// <summary>CPU milliseconds per accepted order, by process, during the phase (posting runs alongside).</summary>
+    public IReadOnlyDictionary<string, double> CpuMsPerOrder { get; init; } = new Dictionary<string, double>();
 }
 
 public sealed record BenchResult
@@ -71,6 +75,8 @@ public sealed record BenchResult
         sb.AppendLine($"| raw Azurite table inserts/s into a table holding the history | {RawTableInsertsWithHistoryPerSecond:0} | |");
         sb.AppendLine($"| Azurite's own growth (raw table inserts with history / without) | {StorageGrowthRatio:0.00} | |");
         sb.AppendLine($"| host peak RSS MB | {HostPeakRssMb:0} | <= 300 |");
+        foreach (var process in Fresh.CpuMsPerOrder.Keys)
+            sb.AppendLine($"| CPU ms per order, {process}: empty books / with history | {Fresh.CpuMsPerOrder[process]:0.00} / {WithHistory.CpuMsPerOrder.GetValueOrDefault(process):0.00} | |");
         return sb.ToString();
     }
 }

@@ -47,22 +47,25 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             ["Logging__LogLevel__Default"] = "Warning",
         });
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        var cpu = new CpuMeter([("host", host.ProcessId), .. azurite.Processes, ("load", Environment.ProcessId)]);
 
         log.WriteLine("warm-up (JIT, connection pools; not measured)");
         await WarmUpAsync(http, storage);
         log.WriteLine("pipeline, empty books");
-        var fresh = await PipelineAsync(http, storage, "fresh");
+        var fresh = await PipelineAsync(http, storage, cpu, "fresh");
         log.WriteLine($"seeding {options.History} orders of history");
         var seeded = await SeedHistoryAsync(http, azurite.ConnectionString, storage);
         log.WriteLine("pipeline, with history");
-        var withHistory = await PipelineAsync(http, storage, "history");
+        var withHistory = await PipelineAsync(http, storage, cpu, "history");
         // Azurite keeps a table in one in-memory collection whose indexes grow with it: its own rate with the history in.
         log.WriteLine($"raw table inserts into {TableNames.Orders}, which holds the history");
         var rawTableWithHistory = await RawTableInsertsAsync(storage, TableNames.Orders);
         // Last: a load above what the pipeline sustains leaves a backlog that would slow every later phase.
         var targetRate = rawQueue.PerSecond * BenchResult.IngestTarget;
         log.WriteLine($"ingest latency at the target load ({targetRate:0}/s, open loop; unanswered after {ShopifyTimeout.TotalSeconds:0} s counts as failed)");
-        var atTarget = await IngestAtRateAsync(http, targetRate);
+        // Webhooks come from many senders: no cap on connections here, or deliveries would queue inside this client.
+        using var senders = new HttpClient { BaseAddress = http.BaseAddress, Timeout = http.Timeout };
+        var atTarget = await IngestAtRateAsync(senders, cpu, targetRate);
 
         // The host logs warnings and errors only: anything here (a retry, a timeout) explains an odd figure.
         Directory.CreateDirectory(options.ResultsDirectory);
@@ -114,9 +117,10 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     }
 
     /// <summary>Ingest for the set duration while posting runs, then wait until every accepted order is posted.</summary>
-    async Task<PipelineResult> PipelineAsync(HttpClient http, StorageAccount storage, string label)
+    async Task<PipelineResult> PipelineAsync(HttpClient http, StorageAccount storage, CpuMeter cpu, string label)
     {
         var connection = await CreateConnectionAsync(http, label);
+        var cpuBefore = cpu.Seconds();
         var firstSend = Stopwatch.StartNew();
         var ingest = await Load.RunAsync(options.Concurrency, options.Duration, null, i => DeliverAsync(http, connection, $"{label}-{i}"));
         log.WriteLine($"  ingest: {ingest.Completed} accepted, {ingest.Failed} failed, {ingest.PerSecond:0}/s, p50 {Percentiles.Of(ingest.LatenciesMs, 50):0.0} ms, p95 {Percentiles.Of(ingest.LatenciesMs, 95):0.0} ms, p99 {Percentiles.Of(ingest.LatenciesMs, 99):0.0} ms");
@@ -125,6 +129,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         // Polling the queue's count is cheap for Azurite; listing the activity table while it posts is not.
         await DrainAsync(storage);
         var allPosted = firstSend.Elapsed;
+        var cpuPerOrder = CpuMeter.PerOrder(cpuBefore, cpu.Seconds(), ingest.Completed);
         var entries = await new ActivityLog(storage, TimeProvider.System).ListAsync(connection.Id, ingest.Completed + 10, default);
         var notPosted = entries.Count(e => e.Status is not (ActivityStatus.Posted or ActivityStatus.Failed));
         if (notPosted > 0) throw new InvalidOperationException($"The queue is empty but {notPosted} accepted orders are not posted.");
@@ -141,8 +146,10 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             IngestP99Ms = Percentiles.Of(ingest.LatenciesMs, 99),
             EndToEndPerSecond = ingest.Completed / allPosted.TotalSeconds,
             AcceptToPostedP95Ms = Percentiles.Of(postLatencies, 95),
+            CpuMsPerOrder = cpuPerOrder,
         };
         log.WriteLine($"  end-to-end: {result.EndToEndPerSecond:0}/s, accept-to-posted p95 {result.AcceptToPostedP95Ms:0} ms, failed postings {failedPostings}");
+        log.WriteLine($"  CPU ms per order: {CpuMeter.Describe(cpuPerOrder)}");
         return result;
     }
 
@@ -181,17 +188,21 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     }
 
     /// <summary>Deliveries arriving at a steady rate, on a fresh connection: the latency a shop sees at that load.</summary>
-    async Task<RateResult> IngestAtRateAsync(HttpClient http, double perSecond)
+    async Task<RateResult> IngestAtRateAsync(HttpClient http, CpuMeter cpu, double perSecond)
     {
         var connection = await CreateConnectionAsync(http, "at-rate");
+        var cpuBefore = cpu.Seconds();
         var r = await Load.RunAtRateAsync(perSecond, options.Duration, async i =>
         {
             using var timeout = new CancellationTokenSource(ShopifyTimeout);
             return await DeliverAsync(http, connection, $"rate-{i}", timeout.Token);
         });
+        var cpuPerOrder = CpuMeter.PerOrder(cpuBefore, cpu.Seconds(), r.Completed);
         log.WriteLine($"  {r.Completed} accepted, {r.Failed} failed, {r.PerSecond:0}/s, p50 {Percentiles.Of(r.LatenciesMs, 50):0.0} ms, p95 {Percentiles.Of(r.LatenciesMs, 95):0.0} ms, p99 {Percentiles.Of(r.LatenciesMs, 99):0.0} ms");
+        log.WriteLine($"  CPU ms per accepted order while offered (posting runs too): {CpuMeter.Describe(cpuPerOrder)}");
         return new RateResult
         {
+            CpuMsPerOrder = cpuPerOrder,
             OfferedPerSecond = perSecond, Accepted = r.Completed, Failed = r.Failed,
             P50Ms = Percentiles.Of(r.LatenciesMs, 50), P95Ms = Percentiles.Of(r.LatenciesMs, 95), P99Ms = Percentiles.Of(r.LatenciesMs, 99),
         };
