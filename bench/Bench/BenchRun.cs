@@ -198,6 +198,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             return await DeliverAsync(http, connection, $"rate-{i}", timeout.Token);
         });
         var cpuPerOrder = CpuMeter.PerOrder(cpuBefore, cpu.Seconds(), r.Completed);
+        WriteTimeline(r.LatenciesMs, perSecond);
         log.WriteLine($"  {r.Completed} accepted, {r.Failed} failed, {r.PerSecond:0}/s, p50 {Percentiles.Of(r.LatenciesMs, 50):0.0} ms, p95 {Percentiles.Of(r.LatenciesMs, 95):0.0} ms, p99 {Percentiles.Of(r.LatenciesMs, 99):0.0} ms");
         log.WriteLine($"  CPU ms per accepted order while offered (posting runs too): {CpuMeter.Describe(cpuPerOrder)}");
         return new RateResult
@@ -206,6 +207,23 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             OfferedPerSecond = perSecond, Accepted = r.Completed, Failed = r.Failed,
             P50Ms = Percentiles.Of(r.LatenciesMs, 50), P95Ms = Percentiles.Of(r.LatenciesMs, 95), P99Ms = Percentiles.Of(r.LatenciesMs, 99),
         };
+    }
+
+    /// <summary>
+    /// Latency by when deliveries were due, in 100 ms windows: slow answers bunched in a few windows are stalls (a pause,
+    /// a burst of posting); spread evenly they are queueing. Written next to the results, not kept in git.
+    /// </summary>
+    void WriteTimeline(IReadOnlyList<double> latenciesMs, double perSecond)
+    {
+        var lines = new List<string> { "due_s,deliveries,p50_ms,max_ms" };
+        var perWindow = Math.Max(1, (int)Math.Round(perSecond / 10));
+        for (var start = 0; start < latenciesMs.Count; start += perWindow)
+        {
+            var window = latenciesMs.Skip(start).Take(perWindow).ToList();
+            lines.Add(FormattableString.Invariant($"{start / perSecond:0.0},{window.Count},{Percentiles.Of(window, 50):0.0},{window.Max():0.0}"));
+        }
+        Directory.CreateDirectory(options.ResultsDirectory);
+        File.WriteAllLines(Path.Combine(options.ResultsDirectory, options.Smoke ? "at-rate-timeline-smoke.csv" : "at-rate-timeline.csv"), lines);
     }
 
     static async Task<bool> DeliverAsync(HttpClient http, Connection c, string externalId, CancellationToken ct = default)
