@@ -87,10 +87,12 @@ public static class TableNames
     public const string Items = "Items";
     public const string SkuMaps = "SkuMaps";
     public const string Customers = "Customers";
+    /// <summary>One row per voucher linked to a customer (CustomerStore): inserted once, never rewritten.</summary>
+    public const string CustomerVouchers = "CustomerVouchers";
     /// <summary>Raw bodies small enough for a row (RawArchive); larger ones are blobs in raw-deliveries.</summary>
     public const string RawDeliveries = "RawDeliveries";
 
-    public static readonly IReadOnlyList<string> All = [Connections, ConnectionKeys, Receipts, Activity, Vouchers, Orders, Items, SkuMaps, Customers, RawDeliveries];
+    public static readonly IReadOnlyList<string> All = [Connections, ConnectionKeys, Receipts, Activity, Vouchers, Orders, Items, SkuMaps, Customers, CustomerVouchers, RawDeliveries];
 }
 
 public static class ContainerNames
