@@ -35,7 +35,12 @@ public sealed class Azurite : IAsyncDisposable
     /// Blob, queue and table each in their own node process (azurite-blob, -queue, -table), as they are separate
     /// services in Azure: one busy service then does not hold up the others' requests on one event loop.
     /// </param>
-    public static async Task<Azurite> StartAsync(int blobPort = 0, int queuePort = 0, int tablePort = 0, string? location = null, TimeSpan? timeout = null, bool separateServices = false)
+    /// <param name="queueLocation">
+    /// With separateServices: a folder for the queue service alone (the others stay as location says). In memory,
+    /// Azurite's queue keeps every message as an extent of its own and sweeps them once a minute without yielding,
+    /// answering nothing for seconds after a busy minute; file-backed (on a RAM disk, say) it packs messages into few extents.
+    /// </param>
+    public static async Task<Azurite> StartAsync(int blobPort = 0, int queuePort = 0, int tablePort = 0, string? location = null, TimeSpan? timeout = null, bool separateServices = false, string? queueLocation = null)
     {
         blobPort = blobPort == 0 ? FreePort() : blobPort;
         queuePort = queuePort == 0 ? FreePort() : queuePort;
@@ -58,8 +63,9 @@ public sealed class Azurite : IAsyncDisposable
             args.AddRange(serviceArgs);
             // AZURITE_DEBUG_LOG=file logs every request Azurite serves (bench/storage-requests.sh counts them per order).
             if (Environment.GetEnvironmentVariable("AZURITE_DEBUG_LOG") is { Length: > 0 } debugLog) args.AddRange(["--debug", debugLog + suffix]);
-            if (location is null) args.Add("--inMemoryPersistence");
-            else { Directory.CreateDirectory(location); args.AddRange(["--location", location]); }
+            var folder = suffix == "-queue" && queueLocation is not null ? queueLocation : location;
+            if (folder is null) args.Add("--inMemoryPersistence");
+            else { Directory.CreateDirectory(folder); args.AddRange(["--location", folder]); }
             var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in args) psi.ArgumentList.Add(a);
             var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start node for Azurite.");

@@ -10,6 +10,8 @@ public sealed record BenchOptions
     public bool Smoke { get; init; }
     /// <summary>Blob, queue and table in separate Azurite processes (as separate services in Azure), or all in one.</summary>
     public bool SeparateServices { get; init; } = true;
+    /// <summary>A folder (a RAM disk such as /dev/shm) for a file-backed Azurite queue; null keeps it in memory.</summary>
+    public string? QueueFiles { get; init; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -23,8 +25,9 @@ public sealed record BenchOptions
                 "--seconds" => o with { Duration = TimeSpan.FromSeconds(double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture)) },
                 "--history" => o with { History = int.Parse(args[++i]) },
                 "--results" => o with { ResultsDirectory = args[++i] },
+                "--queue-files" => o with { QueueFiles = args[++i] },
                 "--azurite" => o with { SeparateServices = args[++i] switch { "split" => true, "one" => false, var v => throw new ArgumentException($"--azurite {v}: expected split or one.") } },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one --queue-files DIR"),
             };
         }
         return o;

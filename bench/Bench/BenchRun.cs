@@ -22,12 +22,20 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     /// <summary>Shopify drops a delivery that is not answered within 5 seconds.</summary>
     static readonly TimeSpan ShopifyTimeout = TimeSpan.FromSeconds(5);
 
+    readonly string? _queueRoot = options.QueueFiles is { } root ? Path.Combine(root, "connectors-bench-" + Guid.NewGuid().ToString("N")) : null;
+
     public async Task<BenchResult> RunAsync()
+    {
+        try { return await RunPhasesAsync(); }
+        finally { if (_queueRoot is not null && Directory.Exists(_queueRoot)) Directory.Delete(_queueRoot, recursive: true); }
+    }
+
+    async Task<BenchResult> RunPhasesAsync()
     {
         // The limit is measured on an Azurite of its own, then stopped: its queue's cost grows with the messages it
         // holds (and it sweeps them in the background), so the raw runs' leftovers must not tax the pipeline.
         Load.Result rawQueue, rawTable;
-        await using (var raw = await Azurite.StartAsync(separateServices: options.SeparateServices))
+        await using (var raw = await Azurite.StartAsync(separateServices: options.SeparateServices, queueLocation: QueueFolder()))
         {
             var rawStorage = StorageAccount.FromConnectionString(raw.ConnectionString);
             log.WriteLine($"raw storage: {options.Concurrency} workers, {options.Duration.TotalSeconds:0.#} s each");
@@ -35,7 +43,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             rawTable = await RawTableInsertsAsync(rawStorage);
         }
 
-        await using var azurite = await Azurite.StartAsync(separateServices: options.SeparateServices);
+        await using var azurite = await Azurite.StartAsync(separateServices: options.SeparateServices, queueLocation: QueueFolder());
         var storage = StorageAccount.FromConnectionString(azurite.ConnectionString);
         await storage.EnsureCreatedAsync();
 
@@ -88,10 +96,14 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             WithHistory = withHistory,
             HostPeakRssMb = PeakRssMb(host),
             Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
-            Azurite = options.SeparateServices ? "blob, queue and table in separate processes" : "one process",
+            Azurite = (options.SeparateServices ? "blob, queue and table in separate processes" : "one process")
+                + (options.QueueFiles is null ? "" : ", queue file-backed in " + options.QueueFiles),
         };
         return result;
     }
+
+    /// <summary>A fresh folder per Azurite under --queue-files, or null (in memory).</summary>
+    string? QueueFolder() => _queueRoot is null ? null : Path.Combine(_queueRoot, Guid.NewGuid().ToString("N"));
 
     async Task<Load.Result> RawQueueSendsAsync(StorageAccount storage)
     {
