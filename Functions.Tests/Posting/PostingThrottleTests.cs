@@ -14,7 +14,7 @@ public sealed class PostingThrottleTests
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task With_no_delivery_in_flight_every_message_posts_at_once()
+    public async Task With_no_delivery_in_flight_every_order_posts_at_once()
     {
         var throttle = Throttle(new DeliveriesInFlight());
         var slots = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => throttle.EnterAsync(default)));
@@ -24,7 +24,7 @@ public sealed class PostingThrottleTests
     }
 
     [Fact]
-    public async Task While_a_delivery_is_answered_messages_post_one_at_a_time_and_all_go_once_it_is_answered()
+    public async Task While_a_delivery_is_answered_orders_post_one_at_a_time_and_all_go_once_it_is_answered()
     {
         var deliveries = new DeliveriesInFlight();
         var throttle = Throttle(deliveries);
@@ -68,7 +68,7 @@ public sealed class PostingThrottleTests
     }
 
     [Fact]
-    public async Task A_message_waiting_for_its_turn_gives_up_when_the_host_stops()
+    public async Task An_order_waiting_for_its_turn_gives_up_when_the_host_stops()
     {
         var deliveries = new DeliveriesInFlight();
         using var answering = deliveries.Enter();

@@ -10,14 +10,22 @@ public sealed class DeliveriesInFlight
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>Raised when the last delivery in flight has been answered (posting may then go flat out).</summary>
+    public event Action? Idle;
+
     public Scope Enter()
     {
         Interlocked.Increment(ref _count);
         return new Scope(this);
     }
 
+    void Exit()
+    {
+        if (Interlocked.Decrement(ref _count) == 0) Idle?.Invoke();
+    }
+
     public readonly struct Scope(DeliveriesInFlight owner) : IDisposable
     {
-        public void Dispose() => Interlocked.Decrement(ref owner._count);
+        public void Dispose() => owner.Exit();
     }
 }
