@@ -59,7 +59,9 @@ public sealed class Azurite : IAsyncDisposable
         var names = new List<string>();
         foreach (var (path, serviceArgs, suffix) in launches)
         {
-            var args = new List<string> { path, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl" };
+            // AZURITE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles Azurite (node refuses --cpu-prof in NODE_OPTIONS).
+            var args = new List<string>((Environment.GetEnvironmentVariable("AZURITE_NODE_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            args.AddRange([path, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl"]);
             args.AddRange(serviceArgs);
             // AZURITE_DEBUG_LOG=file logs every request Azurite serves (bench/storage-requests.sh counts them per order).
             if (Environment.GetEnvironmentVariable("AZURITE_DEBUG_LOG") is { Length: > 0 } debugLog) args.AddRange(["--debug", debugLog + suffix]);
@@ -82,8 +84,9 @@ public sealed class Azurite : IAsyncDisposable
         {
             if (processes.FirstOrDefault(p => p.HasExited) is { } exited)
             {
+                var code = exited.ExitCode;
                 await azurite.DisposeAsync();
-                throw new InvalidOperationException($"Azurite exited with code {exited.ExitCode} (is Node installed and were the ports free?).");
+                throw new InvalidOperationException($"Azurite exited with code {code} (is Node installed and were the ports free?).");
             }
             if (DateTime.UtcNow > deadline) { await azurite.DisposeAsync(); throw new TimeoutException("Azurite did not start listening in time."); }
             await Task.Delay(100);
@@ -115,7 +118,8 @@ public sealed class Azurite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync(graceful: false);
+        // A node profile (AZURITE_NODE_ARGS) is written only when the process exits by itself.
+        await StopAsync(graceful: Environment.GetEnvironmentVariable("AZURITE_NODE_ARGS") is { Length: > 0 });
         foreach (var process in _processes) process.Dispose();
     }
 

@@ -13,4 +13,6 @@ public sealed class ConnectorOptions
     public TimeSpan SignatureTolerance { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>Orders posted at once while webhook deliveries are being answered (acknowledgements first); 0 turns that priority off.</summary>
     public int PostingWhileAnswering { get; set; } = 4;
+    /// <summary>Under load, how long a queue message waits to fill with more events before it is sent; zero sends at once.</summary>
+    public TimeSpan QueueLinger { get; set; } = TimeSpan.FromMilliseconds(5);
 }

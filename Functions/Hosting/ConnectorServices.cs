@@ -8,6 +8,7 @@ using Connectors.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Connectors.Hosting;
 
@@ -25,7 +26,7 @@ public static class ConnectorServices
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<ActivityLog>();
         services.AddSingleton<Receipts>();
-        services.AddSingleton<EventQueue>();
+        services.AddSingleton(sp => new EventQueue(sp.GetRequiredService<StorageAccount>(), sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.QueueLinger));
         services.AddSingleton<RawArchive>();
         services.AddSingleton<Ingestor>();
         services.AddSingleton<DeliveriesInFlight>();

@@ -30,11 +30,12 @@ public sealed class EventQueue
     /// <summary>Events each lane holds (sending or waiting to): a lane is filled to a full message before the next is used.</summary>
     readonly int[] _held = new int[Lanes];
 
-    public EventQueue(StorageAccount storage)
+    /// <param name="linger">How long a busy lane waits to fill its next message (ConnectorOptions.QueueLinger).</param>
+    public EventQueue(StorageAccount storage, TimeSpan linger = default)
     {
         _queue = storage.Queue(QueueNames.Events);
         _claims = storage.Container(ContainerNames.Claims);
-        _sends = new GroupCommit<CanonicalEvent, Exception?>(MaxEventsPerMessage, SendTogetherAsync);
+        _sends = new GroupCommit<CanonicalEvent, Exception?>(MaxEventsPerMessage, SendTogetherAsync, linger);
     }
 
     public QueueClient Queue => _queue;

@@ -57,6 +57,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
         var cpu = new CpuMeter([("host", host.ProcessId), .. azurite.Processes, ("load", Environment.ProcessId)]);
 
+        await CreateItemsAsync(http);
         log.WriteLine("warm-up (JIT, connection pools; not measured)");
         await WarmUpAsync(http, storage);
         log.WriteLine("pipeline, empty books");
@@ -134,6 +135,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     async Task<PipelineResult> PipelineAsync(HttpClient http, StorageAccount storage, CpuMeter cpu, string label)
     {
         var connection = await CreateConnectionAsync(http, label);
+        var stockBefore = await StockAsync(http);
         var cpuBefore = cpu.Seconds();
         var firstSend = Stopwatch.StartNew();
         var ingest = await Load.RunAsync(options.Concurrency, options.Duration, null, i => DeliverAsync(http, connection, $"{label}-{i}"));
@@ -148,6 +150,12 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         var notPosted = entries.Count(e => e.Status is not (ActivityStatus.Posted or ActivityStatus.Failed));
         if (notPosted > 0) throw new InvalidOperationException($"The queue is empty but {notPosted} accepted orders are not posted.");
         var failedPostings = entries.Count(e => e.Status == ActivityStatus.Failed);
+        // Exactly once, checked: each posted order moved each item's stock by its line's quantity, no more, no less.
+        var posted = entries.Count(e => e.Status == ActivityStatus.Posted);
+        var stockAfter = await StockAsync(http);
+        foreach (var (sku, qty, _, _) in BenchOrders.Lines)
+            if (stockBefore[sku] - stockAfter[sku] != qty * posted)
+                throw new InvalidOperationException($"{posted} orders posted should have moved {qty * posted} of {sku}, but its stock moved by {stockBefore[sku] - stockAfter[sku]}.");
         var postLatencies = entries.Where(e => e.UpdatedAt is not null).Select(e => (e.UpdatedAt!.Value - e.At).TotalMilliseconds).ToList();
         var result = new PipelineResult
         {
@@ -248,11 +256,38 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
 
     sealed record Connection(string Id, string Path, string Secret);
 
+    static HttpRequestMessage Admin(HttpMethod method, string path, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        request.Headers.Add("x-functions-key", AdminKey);
+        return request;
+    }
+
+    static async Task<Dictionary<string, decimal>> StockAsync(HttpClient http)
+    {
+        var stock = new Dictionary<string, decimal>();
+        foreach (var (sku, _, _, _) in BenchOrders.Lines)
+        {
+            using var response = await http.SendAsync(Admin(HttpMethod.Get, "/api/admin/items/" + sku));
+            stock[sku] = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("stock").GetDecimal();
+        }
+        return stock;
+    }
+
+    /// <summary>The order's SKUs as items of the books (a SKU equal to an item's maps to itself), so orders move stock.</summary>
+    static async Task CreateItemsAsync(HttpClient http)
+    {
+        foreach (var (sku, _, _, _) in BenchOrders.Lines)
+        {
+            using var response = await http.SendAsync(Admin(HttpMethod.Put, "/api/admin/items/" + sku, new { name = "Bench " + sku, stock = BenchOrders.OpeningStock }));
+            if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"Could not create the bench item {sku}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
     static async Task<Connection> CreateConnectionAsync(HttpClient http, string name)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/connections") { Content = new StringContent($$"""{"platform":"custom","name":"bench {{name}}"}""", Encoding.UTF8, "application/json") };
-        request.Headers.Add("x-functions-key", AdminKey);
-        using var response = await http.SendAsync(request);
+        using var response = await http.SendAsync(Admin(HttpMethod.Post, "/api/admin/connections", new { platform = "custom", name = "bench " + name }));
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException("Could not create the bench connection: " + json);
         return new Connection(json.GetProperty("id").GetString()!, new Uri(json.GetProperty("deliveryUrl").GetString()!).AbsolutePath, json.GetProperty("signingSecret").GetString()!);
