@@ -111,9 +111,10 @@ public class HostFixture : IAsyncLifetime
         return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    /// <summary>The canonical events waiting on the queue for one connection (with the queue trigger off).</summary>
+    /// <summary>The canonical events waiting on the queue for one connection (with the queue trigger off), once every accepted event has left the outbox.</summary>
     public async Task<List<Connectors.Ingest.CanonicalEvent>> QueuedForAsync(string connectionId)
     {
+        await Service<Connectors.Ingest.Outbox>().WhenRelayedAsync();
         var queue = Service<Connectors.Ingest.EventQueue>();
         var events = new List<Connectors.Ingest.CanonicalEvent>();
         foreach (var m in (await queue.Queue.PeekMessagesAsync(32)).Value)

@@ -27,6 +27,8 @@ public sealed class StorageOutageTests(PersistentIngestHostFixture host) : IClas
         var c = await host.CreateConnectionAsync("custom");
         using (var warm = await host.Http.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("OUT-0"))))
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        // On the queue before the outage (an event still in the outbox then would be queued by the sweep 30 s later).
+        await host.Service<Outbox>().WhenRelayedAsync();
 
         await host.Azurite.StopAsync(graceful: true);
         var body = CustomOrders.Created("OUT-1");
@@ -46,6 +48,7 @@ public sealed class StorageOutageTests(PersistentIngestHostFixture host) : IClas
         using (var again = await host.Http.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", body)))
             Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
 
+        await host.Service<Outbox>().WhenRelayedAsync();
         var queue = host.Service<EventQueue>();
         var ids = new List<string>();
         foreach (var m in (await queue.Queue.PeekMessagesAsync(32)).Value) ids.AddRange((await queue.OpenAsync(m.Body, default)).Select(e => e.ExternalId));

@@ -14,5 +14,7 @@ public sealed class ConnectorOptions
     /// <summary>Orders posted at once while webhook deliveries are being answered (acknowledgements first); 0 turns that priority off.</summary>
     public int PostingWhileAnswering { get; set; } = 4;
     /// <summary>Under load, how long a queue message waits to fill with more events before it is sent; zero sends at once.</summary>
-    public TimeSpan QueueLinger { get; set; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan QueueLinger { get; set; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>An accepted event still in the outbox after this long (its instance stopped, or the queue was down) is queued by the next sweep.</summary>
+    public TimeSpan OutboxRelayAfter { get; set; } = TimeSpan.FromSeconds(30);
 }

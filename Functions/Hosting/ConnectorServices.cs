@@ -27,6 +27,8 @@ public static class ConnectorServices
         services.AddSingleton<ActivityLog>();
         services.AddSingleton<Receipts>();
         services.AddSingleton(sp => new EventQueue(sp.GetRequiredService<StorageAccount>(), sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.QueueLinger));
+        services.AddSingleton<Outbox>();
+        services.AddHostedService<OutboxSweeper>();
         services.AddSingleton<RawArchive>();
         services.AddSingleton<Ingestor>();
         services.AddSingleton<DeliveriesInFlight>();

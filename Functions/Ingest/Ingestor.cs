@@ -11,10 +11,11 @@ public sealed record IngestedEvent(string EventId, IngestStatus Status, string D
 
 /// <summary>
 /// Everything after a source has authenticated and mapped a delivery, shared by every source: claim each event's
-/// dedupe key, log it as accepted, enqueue it, and only then report it accepted. A storage fault anywhere before
-/// the message is durable surfaces as StorageUnavailableException (answered 503), with the claim freed.
+/// dedupe key, log it as accepted and keep it in the outbox, and only then report it accepted; the outbox queues it
+/// right after. A storage fault anywhere before the event is durable surfaces as StorageUnavailableException
+/// (answered 503), with the claim freed.
 /// </summary>
-public sealed partial class Ingestor(Receipts receipts, EventQueue queue, ActivityLog activity, TimeProvider clock, ILogger<Ingestor> log) : IAsyncDisposable
+public sealed partial class Ingestor(Receipts receipts, Outbox outbox, EventQueue queue, ActivityLog activity, TimeProvider clock, ILogger<Ingestor> log) : IAsyncDisposable
 {
     /// <summary>Receipts being marked enqueued after their delivery was answered; the host waits for them when it stops.</summary>
     readonly ConcurrentDictionary<Task, bool> _marking = new();
@@ -36,11 +37,12 @@ public sealed partial class Ingestor(Receipts receipts, EventQueue queue, Activi
     }
 
     /// <summary>
-    /// Two steps on the critical path: (archive || claim), then (accepted entry || queue send). The claim still precedes
-    /// the send (duplicates queue once) and the accepted entry never overwrites a "posted" that landed first. The receipt
-    /// is marked enqueued once the message is durable, but the answer does not wait for it: if that mark is lost (a crash,
-    /// an outage) the claim merely goes stale, a later copy takes it over after Receipts.StaleAfter and queues the same
-    /// event id again, and posting, idempotent by event id, answers it "already processed".
+    /// Two steps on the critical path: (archive || claim), then (accepted entry || outbox row). The claim still precedes
+    /// the outbox (duplicates queue once) and the accepted entry never overwrites a "posted" that landed first. After the
+    /// answer, the receipt is marked enqueued (the event is durable) and the outbox sends the event to the queue. If that
+    /// mark is lost (a crash, an outage) the claim merely goes stale, a later copy takes it over after
+    /// Receipts.StaleAfter and queues the same event id again, and posting, idempotent by event id, answers it
+    /// "already processed"; if the send is lost, the outbox's sweep sends it.
     /// </summary>
     async Task<IngestedEvent> AcceptOneAsync(Connection connection, string eventName, EventDraft draft, Task<string> archiving, CancellationToken ct)
     {
@@ -61,22 +63,27 @@ public sealed partial class Ingestor(Receipts receipts, EventQueue queue, Activi
 
         var now = clock.GetUtcNow();
         var activityKey = activity.NewKey();
+        var (stamped, entry) = Stamp(connection, eventName, draft, eventId, activityKey, now, rawBlob);
+        var keeping = outbox.KeepAsync(stamped, ct);
+        Outbox.Kept? kept;
         try
         {
-            var (stamped, entry) = Stamp(connection, eventName, draft, eventId, activityKey, now, rawBlob);
-            var recording = activity.RecordAcceptedAsync(entry, ct);
-            var sending = queue.SendAsync(stamped, ct);
-            await Task.WhenAll(recording, sending);
+            await Task.WhenAll(activity.RecordAcceptedAsync(entry, ct), keeping);
+            kept = keeping.Result;
+            // Too large for an outbox row (hundreds of lines): queued before the answer, claim-checked.
+            if (kept is null) await queue.SendAloneAsync(stamped, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             LogNotAccepted(log, e, connection.Id, eventId);
             await receipts.AbandonAsync(claim!);
+            if (keeping.IsCompletedSuccessfully && keeping.Result is { } orphan) await outbox.ForgetAsync(orphan);
             try { await activity.UpdateAsync(connection.Id, activityKey, ActivityStatus.Rejected, "Storage unavailable: not accepted, the sender should retry.", null, CancellationToken.None); }
             catch (Exception) { /* storage is down; the 503 tells the sender */ }
             throw new StorageUnavailableException("Storage is unavailable; the event was not accepted. Retry later.", e);
         }
         MarkEnqueued(claim!, eventId);
+        if (kept is not null) outbox.Relay(kept);
         LogAccepted(log, connection.Id, eventId, eventName);
         return new IngestedEvent(eventId, IngestStatus.Accepted, draft.DedupeKey, draft.Event.ExternalId);
     }

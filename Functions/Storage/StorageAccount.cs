@@ -91,8 +91,10 @@ public static class TableNames
     public const string CustomerVouchers = "CustomerVouchers";
     /// <summary>Raw bodies small enough for a row (RawArchive); larger ones are blobs in raw-deliveries.</summary>
     public const string RawDeliveries = "RawDeliveries";
+    /// <summary>Accepted events not yet on the queue (Ingest/Outbox): a row lives from the answer until its message is durable.</summary>
+    public const string Outbox = "Outbox";
 
-    public static readonly IReadOnlyList<string> All = [Connections, ConnectionKeys, Receipts, Activity, Vouchers, Orders, Items, SkuMaps, Customers, CustomerVouchers, RawDeliveries];
+    public static readonly IReadOnlyList<string> All = [Connections, ConnectionKeys, Receipts, Activity, Vouchers, Orders, Items, SkuMaps, Customers, CustomerVouchers, RawDeliveries, Outbox];
 }
 
 public static class ContainerNames

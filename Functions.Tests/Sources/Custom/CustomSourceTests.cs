@@ -43,6 +43,7 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, status);
 
         // Read the raw message text with no decoding: it must be base64 of the JSON envelope.
+        await host.Service<Connectors.Ingest.Outbox>().WhenRelayedAsync();
         var raw = new QueueClient(host.Azurite.ConnectionString, Connectors.Hosting.QueueNames.Events, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         var texts = (await raw.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString()).ToList();
         var decoded = texts.Select(t => Encoding.UTF8.GetString(Convert.FromBase64String(t))).ToList();

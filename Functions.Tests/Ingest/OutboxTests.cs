@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Connectors.Connections;
+using Connectors.Hosting;
+using Connectors.Ingest;
+using Connectors.Storage;
+using Connectors.Tests.Fixtures;
+using Connectors.Tests.Posting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Connectors.Tests.Ingest;
+
+/// <summary>
+/// A delivery is answered once its event is in the outbox; the outbox queues it right after and deletes its row. An
+/// event whose instance died before queueing it is queued by another instance's sweep once RelayAfter has passed, and
+/// posted once.
+/// </summary>
+public sealed class OutboxTests(HostFixture host) : IClassFixture<HostFixture>
+{
+    readonly BooksClient _books = new(host);
+    readonly TableClient _outbox = host.Storage.Table(TableNames.Outbox);
+
+    async Task<List<TableEntity>> RowsOfAsync(string eventId)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var r in _outbox.QueryAsync<TableEntity>(e => e.RowKey == Keys.Escape(eventId))) rows.Add(r);
+        return rows;
+    }
+
+    [Fact]
+    public async Task An_accepted_event_is_queued_posted_and_gone_from_the_outbox()
+    {
+        var c = await _books.CustomConnectionAsync();
+        var (status, body) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("OUTBOX-1")));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var eventId = body.GetProperty("eventId").GetString()!;
+        Assert.Single(await _books.VouchersAsync(c.Id, "OUTBOX-1", 1));
+        await HostFixture.Eventually(async () => (await RowsOfAsync(eventId)).Count == 0, "the outbox row to be deleted once queued");
+    }
+
+    [Fact]
+    public async Task An_event_left_by_a_dead_instance_is_queued_by_the_sweep_after_RelayAfter_and_posted_once()
+    {
+        var c = await _books.CustomConnectionAsync();
+        var connection = (await host.Service<ConnectionStore>().GetLiveAsync(c.Id, default))!;
+        var e = await new DirectIngest(host.App.Services).AcceptAsync(connection, CustomOrders.Created("OUTBOX-DEAD"));
+        // An instance that kept the event, answered 200 and died before its relay: it never sends.
+        var dead = new Outbox(host.Storage, host.Service<EventQueue>(), TimeProvider.System, Options.Create(new ConnectorOptions()), NullLogger<Outbox>.Instance);
+        Assert.NotNull(await dead.KeepAsync(e, default));
+
+        // Younger than RelayAfter: its instance may still be sending it, so the sweep leaves it.
+        var sweeper = host.Service<Outbox>();
+        await sweeper.SweepAsync(default);
+        var row = Assert.Single(await RowsOfAsync(e.EventId));
+
+        // RelayAfter later (backdated rather than waited for): swept, queued and posted, once.
+        row["AcceptedAt"] = DateTimeOffset.UtcNow - sweeper.RelayAfter - TimeSpan.FromSeconds(1);
+        await _outbox.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+        await sweeper.SweepAsync(default);
+        Assert.Empty(await RowsOfAsync(e.EventId));
+        var sale = Assert.Single(await _books.VouchersAsync(c.Id, "OUTBOX-DEAD", 1));
+        await HostFixture.Eventually(async () =>
+        {
+            var list = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=5");
+            return list.EnumerateArray().Any(a => a.GetProperty("status").GetString() == "posted");
+        }, "the activity entry to say posted");
+
+        // Swept twice (two instances at once): the second message is posted as already processed.
+        await host.Service<EventQueue>().SendAsync(e, default);
+        await Task.Delay(1000);
+        Assert.Equal(sale.GetProperty("number").GetString(), Assert.Single(await _books.VouchersAsync(c.Id, "OUTBOX-DEAD", 1)).GetProperty("number").GetString());
+    }
+
+    [Fact]
+    public async Task An_event_too_large_for_a_row_is_queued_before_the_answer_and_posted()
+    {
+        var c = await _books.CustomConnectionAsync();
+        var lines = Enumerable.Range(0, 300).Select(i => ($"BIG-{i:D3}-" + new string('x', 60), 1m, 10m, 18m)).ToArray();
+        var order = CustomOrders.Created("OUTBOX-BIG", "29", lines);
+        var (status, body) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", order));
+        Assert.Equal(HttpStatusCode.OK, status);
+        // Never kept: it was on the queue (claim-checked) before the 200.
+        Assert.Empty(await RowsOfAsync(body.GetProperty("eventId").GetString()!));
+        var sale = Assert.Single(await _books.VouchersAsync(c.Id, "OUTBOX-BIG", 1));
+        Assert.Equal(300, (await _books.VoucherAsync(sale.GetProperty("number").GetString()!)).GetProperty("lines").GetArrayLength());
+    }
+}
