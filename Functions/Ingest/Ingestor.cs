@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Connectors.Activity;
 using Connectors.Connections;
 using Microsoft.Extensions.Logging;
@@ -18,8 +17,7 @@ public sealed record IngestedEvent(string EventId, IngestStatus Status, string D
 public sealed partial class Ingestor(Receipts receipts, Outbox outbox, EventQueue queue, ActivityLog activity, TimeProvider clock, ILogger<Ingestor> log) : IAsyncDisposable
 {
     /// <summary>Receipts being marked enqueued after their delivery was answered; the host waits for them when it stops.</summary>
-    readonly ConcurrentDictionary<Task, bool> _marking = new();
-    static readonly TimeSpan MarkingGrace = TimeSpan.FromSeconds(10);
+    readonly TrailingWrites _marks = new();
 
     public Task<IReadOnlyList<IngestedEvent>> AcceptAsync(Connection connection, string eventName, IReadOnlyList<EventDraft> drafts, string rawBlob, CancellationToken ct) =>
         AcceptAsync(connection, eventName, drafts, Task.FromResult(rawBlob), ct);
@@ -88,25 +86,14 @@ public sealed partial class Ingestor(Receipts receipts, Outbox outbox, EventQueu
         return new IngestedEvent(eventId, IngestStatus.Accepted, draft.DedupeKey, draft.Event.ExternalId);
     }
 
-    void MarkEnqueued(Receipts.Claim claim, string eventId)
+    void MarkEnqueued(Receipts.Claim claim, string eventId) => _marks.Start(async () =>
     {
-        var marking = MarkAsync();
-        _marking.TryAdd(marking, true);
-        _ = marking.ContinueWith(t => _marking.TryRemove(t, out _), TaskScheduler.Default);
+        try { await receipts.CompleteAsync(claim, CancellationToken.None); }
+        catch (Exception e) { LogMarkFailed(log, e, claim.ConnectionId, eventId); }
+    });
 
-        async Task MarkAsync()
-        {
-            try { await receipts.CompleteAsync(claim, CancellationToken.None); }
-            catch (Exception e) { LogMarkFailed(log, e, claim.ConnectionId, eventId); }
-        }
-    }
-
-    /// <summary>Receipt marks still in flight when the host stops are given a moment to land.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        try { await Task.WhenAll(_marking.Keys).WaitAsync(MarkingGrace); }
-        catch (TimeoutException) { /* those claims go stale and are taken over, as after a crash */ }
-    }
+    /// <summary>Receipt marks still in flight when the host stops are given a moment to land; any lost leave stale claims.</summary>
+    public ValueTask DisposeAsync() => _marks.DisposeAsync();
 
     /// <summary>What accepting a draft records: the event as queued, and its activity entry as first written.</summary>
     public static (CanonicalEvent Event, ActivityEntry Entry) Stamp(Connection connection, string eventName, EventDraft draft, string eventId, string activityKey, DateTimeOffset now, string rawBlob) => (

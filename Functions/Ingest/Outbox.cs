@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -19,13 +18,11 @@ namespace Connectors.Ingest;
 /// </summary>
 public sealed partial class Outbox(StorageAccount storage, EventQueue queue, TimeProvider clock, IOptions<ConnectorOptions> options, ILogger<Outbox> log) : IAsyncDisposable
 {
-    static readonly TimeSpan RelayGrace = TimeSpan.FromSeconds(10);
-
     readonly TableClient _table = storage.Table(TableNames.Outbox);
     readonly ConditionalBatch _inserts = new(storage.Table(TableNames.Outbox));
     readonly DeleteBatch _deletes = new(storage.Table(TableNames.Outbox));
     readonly string _partition = Guid.NewGuid().ToString("N");
-    readonly ConcurrentDictionary<Task, bool> _relaying = new();
+    readonly TrailingWrites _relays = new();
 
     /// <summary>How long a row may wait before any instance sends it.</summary>
     public TimeSpan RelayAfter => options.Value.OutboxRelayAfter;
@@ -55,22 +52,15 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
     }
 
     /// <summary>Sends the kept event to the queue in the background, then deletes its row; the host waits for these when it stops.</summary>
-    public void Relay(Kept kept)
+    public void Relay(Kept kept) => _relays.Start(async () =>
     {
-        var relaying = RelayAsync();
-        _relaying.TryAdd(relaying, true);
-        _ = relaying.ContinueWith(t => _relaying.TryRemove(t, out _), TaskScheduler.Default);
-
-        async Task RelayAsync()
+        try
         {
-            try
-            {
-                await queue.SendAsync(kept.Event, CancellationToken.None);
-                await _deletes.DeleteAsync(kept.Partition, kept.RowKey);
-            }
-            catch (Exception e) { LogRelayFailed(log, e, kept.Event.EventId, RelayAfter); }
+            await queue.SendAsync(kept.Event, CancellationToken.None);
+            await _deletes.DeleteAsync(kept.Partition, kept.RowKey);
         }
-    }
+        catch (Exception e) { LogRelayFailed(log, e, kept.Event.EventId, RelayAfter); }
+    });
 
     /// <summary>Sends every row older than RelayAfter, from any instance, and deletes it; returns how many were sent.</summary>
     public async Task<int> SweepAsync(CancellationToken ct)
@@ -100,14 +90,10 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
     }
 
     /// <summary>Completes when every relay started so far has sent its event (or given up, leaving it to the sweep).</summary>
-    public Task WhenRelayedAsync() => Task.WhenAll(_relaying.Keys);
+    public Task WhenRelayedAsync() => _relays.WhenDoneAsync();
 
     /// <summary>Relays still in flight when the host stops are given a moment; any left over are swept by the next instance.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        try { await WhenRelayedAsync().WaitAsync(RelayGrace); }
-        catch (TimeoutException) { }
-    }
+    public ValueTask DisposeAsync() => _relays.DisposeAsync();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} was accepted but could not be queued yet; it stays in the outbox and is queued by the next sweep after {RelayAfter}")]
     static partial void LogRelayFailed(ILogger logger, Exception e, string eventId, TimeSpan relayAfter);
