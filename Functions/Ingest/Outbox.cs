@@ -20,7 +20,7 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
 {
     readonly TableClient _table = storage.Table(TableNames.Outbox);
     readonly ConditionalBatch _inserts = new(storage.Table(TableNames.Outbox));
-    readonly DeleteBatch _deletes = new(storage.Table(TableNames.Outbox));
+    readonly MergeBatch _deletes = new(storage.Table(TableNames.Outbox));
     readonly string _partition = Guid.NewGuid().ToString("N");
     readonly TrailingWrites _relays = new();
 
@@ -57,7 +57,7 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
         try
         {
             await queue.SendAsync(kept.Event, CancellationToken.None);
-            await _deletes.DeleteAsync(kept.Partition, kept.RowKey);
+            await _deletes.DeleteAsync(kept.Partition, kept.RowKey, CancellationToken.None);
         }
         catch (Exception e) { LogRelayFailed(log, e, kept.Event.EventId, RelayAfter); }
     });
