@@ -95,12 +95,12 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
         // Stock set by the admin (a count) after a move: the next move must start from the count, not from the remembered row.
         var items = new ItemStore(host.Storage, Options.Create(new BooksOptions { Book = "gc-" + Guid.NewGuid().ToString("N")[..8] }));
         await items.PutAsync("W", "Widget", 10m, CancellationToken.None);
-        Assert.True(await items.MoveAsync(new StockMove("W", -1m, "k1"), CancellationToken.None));
+        Assert.True(await items.MoveAsync([new StockMove("W", -1m, "k1")], "k1", CancellationToken.None));
         Assert.Equal(9m, (await items.GetAsync("W", CancellationToken.None))!.Stock);
         await items.PutAsync("W", null, 50m, CancellationToken.None);
-        Assert.True(await items.MoveAsync(new StockMove("W", -2m, "k2"), CancellationToken.None));
-        Assert.False(await items.MoveAsync(new StockMove("W", -1m, "k1"), CancellationToken.None));
-        Assert.True(await items.MoveAsync(new StockMove("W", -3m, "k3"), CancellationToken.None));
+        Assert.True(await items.MoveAsync([new StockMove("W", -2m, "k2")], "k2", CancellationToken.None));
+        Assert.False(await items.MoveAsync([new StockMove("W", -1m, "k1")], "k1", CancellationToken.None));
+        Assert.True(await items.MoveAsync([new StockMove("W", -3m, "k3")], "k3", CancellationToken.None));
         var item = (await items.GetAsync("W", CancellationToken.None))!;
         Assert.Equal(45m, item.Stock);
         Assert.Equal("Widget", item.Name);
@@ -129,5 +129,43 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
             Assert.Equal(count, ExactlyOnce.Read(row, "Count"));
             Assert.Equal(sku, row.GetString("Sku"));
         }
+    }
+
+    [Fact]
+    public async Task A_change_of_several_rows_applies_to_all_of_them_once_under_one_marker_across_processes()
+    {
+        var table = host.Storage.Table(TableNames.Items);
+        var pk = "gc-" + Guid.NewGuid().ToString("N")[..8];
+        var rows = new ExactlyOnceRows(table);
+        var racer = new ExactlyOnceRows(table);
+        RowDelta Delta(string row, decimal amount) => new(row, "Stock", amount, () => Task.FromResult(new TableEntity(pk, row) { ["Stock"] = "100" }));
+        // 40 events, each moving three rows (as an order moves its items), each sent twice at once by two processes.
+        var work = Enumerable.Range(0, 40).SelectMany(e => new[] { e, e }).OrderBy(_ => Random.Shared.Next()).ToList();
+        var applied = await Task.WhenAll(work.Select((e, i) => (i % 2 == 0 ? rows : racer).AddAsync(pk,
+            [Delta("A", -1m), Delta("B", -2m), Delta("C", -0.5m)], $"move|{e}", CancellationToken.None)));
+        Assert.Equal(40, applied.Count(a => a));
+        foreach (var (row, stock) in new[] { ("A", 60m), ("B", 20m), ("C", 80m) })
+            Assert.Equal(stock, ExactlyOnce.Read((await table.GetEntityAsync<TableEntity>(pk, row)).Value, "Stock"));
+        // One marker per event, recording what it moved.
+        var marker = (await table.GetEntityAsync<TableEntity>(pk, "move|7")).Value;
+        Assert.Equal("A Stock -1\nB Stock -2\nC Stock -0.5", marker.GetString("Deltas"));
+    }
+
+    [Fact]
+    public async Task A_change_of_more_rows_than_a_transaction_holds_goes_in_parts_each_applied_once()
+    {
+        var table = host.Storage.Table(TableNames.Items);
+        var pk = "gc-" + Guid.NewGuid().ToString("N")[..8];
+        var rows = new ExactlyOnceRows(table);
+        var change = Enumerable.Range(0, 150).Select(i => new RowDelta($"r{i:D3}", "Stock", 1m, () => Task.FromResult(new TableEntity(pk, $"r{i:D3}")))).ToList();
+        var applied = await Task.WhenAll(rows.AddAsync(pk, change, "move|big", CancellationToken.None), new ExactlyOnceRows(table).AddAsync(pk, change, "move|big", CancellationToken.None));
+        // Each part is applied by one of the two (maybe a different one each).
+        Assert.Contains(true, applied);
+        Assert.False(await rows.AddAsync(pk, change, "move|big", CancellationToken.None));
+        var stored = new List<TableEntity>();
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk)) stored.Add(e);
+        Assert.Equal(150, stored.Count(e => e.RowKey.StartsWith('r')));
+        Assert.All(stored.Where(e => e.RowKey.StartsWith('r')), e => Assert.Equal(1m, ExactlyOnce.Read(e, "Stock")));
+        Assert.Equal(["move|big|part0", "move|big|part1"], stored.Where(e => e.RowKey.StartsWith("move|")).Select(e => e.RowKey).Order());
     }
 }

@@ -4,35 +4,32 @@ using Azure.Data.Tables;
 
 namespace Connectors.Books;
 
+/// <summary>A delta to one decimal field of one row; Create makes the row when it does not exist yet.</summary>
+public sealed record RowDelta(string RowKey, string Field, decimal Amount, Func<Task<TableEntity>> Create);
+
 /// <summary>
-/// Adds a delta to a decimal on one row exactly once per key: the row update (If-Match) and a marker row for the key
+/// Adds deltas to rows of one partition exactly once per key: the row updates (If-Match) and a marker row for the key
 /// go in one entity-group transaction, so a repeated key fails and changes nothing; a lost race (412) is retried.
 /// </summary>
 public static class ExactlyOnce
 {
-    public static async Task<bool> AddAsync(TableClient table, string partition, string rowKey, string field, decimal delta, string markerRowKey,
-        Func<TableEntity> create, CancellationToken ct)
+    public static async Task<bool> AddAsync(TableClient table, string partition, IReadOnlyList<RowDelta> deltas, string markerRowKey, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
             if ((await table.GetEntityIfExistsAsync<TableEntity>(partition, markerRowKey, select: ["PartitionKey"], cancellationToken: ct)).HasValue) return false;
-            var current = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: ct);
-            TableTransactionAction update;
-            if (current.HasValue)
+            var actions = new List<TableTransactionAction>(deltas.Count + 1);
+            foreach (var rowDeltas in deltas.GroupBy(d => d.RowKey, StringComparer.Ordinal))
             {
-                var row = current.Value!;
-                row[field] = Format(Read(row, field) + delta);
-                update = new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag);
+                var current = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowDeltas.Key, cancellationToken: ct);
+                var row = current.HasValue ? current.Value! : await rowDeltas.First().Create();
+                foreach (var d in rowDeltas) row[d.Field] = Format(Read(row, d.Field) + d.Amount);
+                actions.Add(current.HasValue ? new(TableTransactionActionType.UpdateReplace, row, row.ETag) : new(TableTransactionActionType.Add, row));
             }
-            else
-            {
-                var row = create();
-                row[field] = Format(Read(row, field) + delta);
-                update = new TableTransactionAction(TableTransactionActionType.Add, row);
-            }
+            actions.Add(new(TableTransactionActionType.Add, Marker(partition, markerRowKey, deltas)));
             try
             {
-                await table.SubmitTransactionAsync([update, new(TableTransactionActionType.Add, new TableEntity(partition, markerRowKey) { ["Delta"] = Format(delta) })], ct);
+                await table.SubmitTransactionAsync(actions, ct);
                 return true;
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 1000)
@@ -41,6 +38,11 @@ public static class ExactlyOnce
             }
         }
     }
+
+    /// <summary>The key's marker, which records what it applied ("Delta" for one row; "Deltas", a line per row, for several).</summary>
+    public static TableEntity Marker(string partition, string markerRowKey, IReadOnlyList<RowDelta> deltas) => deltas is [var one]
+        ? new(partition, markerRowKey) { ["Delta"] = Format(one.Amount) }
+        : new(partition, markerRowKey) { ["Deltas"] = string.Join('\n', deltas.Select(d => $"{d.RowKey} {d.Field} {Format(d.Amount)}")) };
 
     /// <summary>Decimals are stored as invariant strings: Table Storage has no decimal type and doubles would lose cents.</summary>
     public static decimal Read(TableEntity row, string field) =>

@@ -6,53 +6,89 @@ using Connectors.Storage;
 namespace Connectors.Books;
 
 /// <summary>
-/// ExactlyOnce.AddAsync with group commit: deltas for rows of the same partition that wait together are written as one
-/// entity-group transaction (each row updated If-Match by its deltas' sum, plus one marker per key), so a hot row (a
-/// best-selling item's stock) or a hot partition (a connection's unmapped SKU counts) costs one write per batch instead
-/// of a race per delta. A key applied before fails the transaction with 409 at its marker: it is dropped (false) and the
-/// rest committed again. Rows are remembered as last written (with their ETag), so a batch reads a row only when it has
-/// not seen it yet or the row's If-Match failed because someone else changed it.
+/// ExactlyOnce.AddAsync with group commit: changes to rows of the same partition that wait together are written as one
+/// entity-group transaction (each row updated If-Match by the sum of its deltas, plus one marker per key), so a hot row
+/// (a best-selling item's stock) or a hot partition (a book's items, a connection's unmapped SKU counts) costs one write
+/// per batch instead of a race per change. A change may touch several rows (an order's stock movements): all of them
+/// or none, under its one marker. A key applied before fails the transaction with 409 at its marker: it is dropped
+/// (false) and the rest committed again. Rows are remembered as last written (with their ETag), so a batch reads a row
+/// only when it has not seen it yet or the row's If-Match failed because someone else changed it.
 /// </summary>
 public sealed class ExactlyOnceRows
 {
-    /// <summary>An entity-group transaction holds at most 100 entities: up to 50 rows and 50 markers.</summary>
-    const int MaxDeltas = 50;
+    /// <summary>An entity-group transaction holds at most 100 entities: the rows changed plus one marker per change.</summary>
+    const int MaxEntities = 100;
+    const int MaxChanges = 50;
     const int MaxRemembered = 10_000;
 
     readonly TableClient _table;
-    readonly GroupCommit<Delta, bool> _commit;
+    readonly GroupCommit<Change, bool> _commit;
     readonly ConcurrentDictionary<(string Partition, string RowKey), (TableEntity Row, ETag ETag)> _rows = new();
 
-    sealed record Delta(string Partition, string RowKey, string Field, decimal Amount, string MarkerRowKey, Func<TableEntity> Create);
+    sealed record Change(IReadOnlyList<RowDelta> Deltas, string MarkerRowKey);
 
     public ExactlyOnceRows(TableClient table)
     {
         _table = table;
-        _commit = new GroupCommit<Delta, bool>(MaxDeltas, CommitAsync);
+        _commit = new GroupCommit<Change, bool>(MaxChanges, CommitAsync);
     }
 
     /// <summary>Adds delta to the row's field once per marker key; false when the key was applied before.</summary>
     public Task<bool> AddAsync(string partition, string rowKey, string field, decimal delta, string markerRowKey, Func<TableEntity> create, CancellationToken ct) =>
-        _commit.SubmitAsync(partition, new Delta(partition, rowKey, field, delta, markerRowKey, create), ct);
+        AddAsync(partition, [new RowDelta(rowKey, field, delta, () => Task.FromResult(create()))], markerRowKey, ct);
 
-    async Task<IReadOnlyList<bool>> CommitAsync(string partition, IReadOnlyList<Delta> deltas)
+    /// <summary>
+    /// Adds every delta to its row, all or none, once per marker key; false when the key was applied before. A change of
+    /// more rows than one transaction holds goes in parts (by row key), each applied once under the key plus its part.
+    /// </summary>
+    public async Task<bool> AddAsync(string partition, IReadOnlyList<RowDelta> deltas, string markerRowKey, CancellationToken ct)
     {
-        var results = new bool[deltas.Count];
+        if (deltas.Select(d => d.RowKey).Distinct(StringComparer.Ordinal).Count() < MaxEntities)
+            return await _commit.SubmitAsync(partition, new Change(deltas, markerRowKey), ct);
+        var parts = deltas.GroupBy(d => d.RowKey, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Chunk(MaxEntities - 1)
+            .Select((rows, i) => _commit.SubmitAsync(partition, new Change([.. rows.SelectMany(g => g)], $"{markerRowKey}|part{i}"), ct));
+        return (await Task.WhenAll(parts)).Any(applied => applied);
+    }
+
+    async Task<IReadOnlyList<bool>> CommitAsync(string partition, IReadOnlyList<Change> changes)
+    {
+        var results = new bool[changes.Count];
         // The same key twice in one batch (a redelivery racing the original) is written once: only the first is applied.
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var live = Enumerable.Range(0, deltas.Count).Where(i => seen.Add(deltas[i].MarkerRowKey)).ToList();
+        var live = Enumerable.Range(0, changes.Count).Where(i => seen.Add(changes[i].MarkerRowKey)).ToList();
+        // As many changes per transaction as its 100 entities hold, in arrival order.
+        var rowKeys = new HashSet<string>(StringComparer.Ordinal);
+        var part = new List<int>();
+        foreach (var i in live)
+        {
+            var mine = changes[i].Deltas.Select(d => d.RowKey).Where(k => !rowKeys.Contains(k)).Distinct(StringComparer.Ordinal).Count();
+            if (part.Count > 0 && rowKeys.Count + mine + part.Count + 1 > MaxEntities)
+            {
+                await CommitPartAsync(partition, changes, part, results);
+                part = [];
+                rowKeys.Clear();
+            }
+            part.Add(i);
+            foreach (var d in changes[i].Deltas) rowKeys.Add(d.RowKey);
+        }
+        if (part.Count > 0) await CommitPartAsync(partition, changes, part, results);
+        return results;
+    }
+
+    async Task CommitPartAsync(string partition, IReadOnlyList<Change> changes, List<int> live, bool[] results)
+    {
         for (var attempt = 0; live.Count > 0; attempt++)
         {
-            var rowKeys = live.Select(i => deltas[i].RowKey).Distinct(StringComparer.Ordinal).ToList();
+            var rowKeys = live.SelectMany(i => changes[i].Deltas).Select(d => d.RowKey).Distinct(StringComparer.Ordinal).ToList();
             var current = await Task.WhenAll(rowKeys.Select(k => RowAsync(partition, k)));
             var actions = new List<TableTransactionAction>(rowKeys.Count + live.Count);
             var written = new TableEntity[rowKeys.Count];
             for (var r = 0; r < rowKeys.Count; r++)
             {
-                var mine = live.Where(i => deltas[i].RowKey == rowKeys[r]).ToList();
+                var deltas = live.SelectMany(i => changes[i].Deltas).Where(d => d.RowKey == rowKeys[r]).ToList();
                 // A copy: the remembered row stays as stored until this transaction succeeds.
-                var row = current[r] is { } known ? new TableEntity(known.Row) : deltas[mine[0]].Create();
-                foreach (var i in mine) row[deltas[i].Field] = ExactlyOnce.Format(ExactlyOnce.Read(row, deltas[i].Field) + deltas[i].Amount);
+                var row = current[r] is { } known ? new TableEntity(known.Row) : await deltas[0].Create();
+                foreach (var d in deltas) row[d.Field] = ExactlyOnce.Format(ExactlyOnce.Read(row, d.Field) + d.Amount);
                 written[r] = row;
                 // Merge, not replace: the row is written whole either way, and the emulator's replace (remove + insert)
                 // costs twice its merge on a table holding history; on Azure both cost the same.
@@ -61,13 +97,13 @@ public sealed class ExactlyOnceRows
                     : new TableTransactionAction(TableTransactionActionType.Add, row));
             }
             foreach (var i in live)
-                actions.Add(new(TableTransactionActionType.Add, new TableEntity(partition, deltas[i].MarkerRowKey) { ["Delta"] = ExactlyOnce.Format(deltas[i].Amount) }));
+                actions.Add(new(TableTransactionActionType.Add, ExactlyOnce.Marker(partition, changes[i].MarkerRowKey, changes[i].Deltas)));
             try
             {
                 var response = await _table.SubmitTransactionAsync(actions);
                 for (var r = 0; r < rowKeys.Count; r++) Remember(partition, rowKeys[r], written[r], response.Value[r].Headers.ETag);
                 foreach (var i in live) results[i] = true;
-                return results;
+                return;
             }
             catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is int at && at >= rowKeys.Count && at < actions.Count)
             {
@@ -79,11 +115,8 @@ public sealed class ExactlyOnceRows
                 // The store did not say which entity clashed: apply them one by one, each checking its own marker.
                 Forget(partition, rowKeys);
                 foreach (var i in live)
-                {
-                    var d = deltas[i];
-                    results[i] = await ExactlyOnce.AddAsync(_table, d.Partition, d.RowKey, d.Field, d.Amount, d.MarkerRowKey, d.Create, CancellationToken.None);
-                }
-                return results;
+                    results[i] = await ExactlyOnce.AddAsync(_table, partition, changes[i].Deltas, changes[i].MarkerRowKey, CancellationToken.None);
+                return;
             }
             catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && attempt < 1000)
             {
@@ -98,7 +131,6 @@ public sealed class ExactlyOnceRows
                 throw;
             }
         }
-        return results;
     }
 
     /// <summary>The row as remembered, or as read now; null when it does not exist yet.</summary>

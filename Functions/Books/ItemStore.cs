@@ -8,22 +8,44 @@ namespace Connectors.Books;
 public sealed record Item(string Sku, string Name, decimal? Price, decimal Stock);
 
 /// <summary>
-/// Items keyed by SKU, one partition each ("{book}|{sku}"): the item row and one marker row per stock movement,
-/// so a movement and its marker are written together and a redelivered movement changes nothing.
+/// A book's items in one partition ("{book}|%items", '%' alone never occurs in an escaped SKU): a row per item
+/// ("item|{sku}") and a marker per event that moved stock ("move|{event}"), so an order's movements on all its items
+/// and their one marker are written together, and a redelivered event moves nothing. Items written before this layout
+/// (a partition per item, "{book}|{sku}", row "item") are still read, and moved into the book's partition on their
+/// next write.
 /// </summary>
 public sealed class ItemStore(StorageAccount storage, IOptions<BooksOptions> options)
 {
-    const string ItemRow = "item";
+    const string LegacyRow = "item";
     readonly TableClient _table = storage.Table(TableNames.Items);
     readonly string _book = Keys.Escape(options.Value.Book);
     readonly ExactlyOnceRows _stock = new(storage.Table(TableNames.Items));
 
-    string Partition(string sku) => $"{_book}|{Keys.Escape(sku)}";
+    string Partition => _book + "|%items";
+    static string RowKey(string sku) => "item|" + Keys.Escape(sku);
+    string LegacyPartition(string sku) => $"{_book}|{Keys.Escape(sku)}";
 
-    public async Task<Item?> GetAsync(string sku, CancellationToken ct)
+    public async Task<Item?> GetAsync(string sku, CancellationToken ct) =>
+        await RowAsync(sku, ct) is { } row ? Read(row) : null;
+
+    /// <summary>The item's row, or (not yet moved) its row in the old layout; null when there is no such item.</summary>
+    async Task<TableEntity?> RowAsync(string sku, CancellationToken ct)
     {
-        var r = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(sku), ItemRow, cancellationToken: ct);
-        return r.HasValue ? Read(r.Value!) : null;
+        var r = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, RowKey(sku), cancellationToken: ct);
+        if (r.HasValue) return r.Value;
+        var legacy = await _table.GetEntityIfExistsAsync<TableEntity>(LegacyPartition(sku), LegacyRow, cancellationToken: ct);
+        return legacy.HasValue ? legacy.Value : null;
+    }
+
+    /// <summary>A new row in the book's partition: the old layout's row carried over, or an empty item.</summary>
+    async Task<TableEntity> CreateAsync(string sku, CancellationToken ct)
+    {
+        var row = new TableEntity(Partition, RowKey(sku)) { ["Sku"] = sku, ["Name"] = sku, ["Stock"] = "0" };
+        var legacy = await _table.GetEntityIfExistsAsync<TableEntity>(LegacyPartition(sku), LegacyRow, cancellationToken: ct);
+        if (legacy.HasValue)
+            foreach (var (name, value) in legacy.Value!)
+                if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")) row[name] = value;
+        return row;
     }
 
     /// <summary>Admin upsert: sets the name and, when given, the stock quantity (an opening balance or a count).</summary>
@@ -47,27 +69,30 @@ public sealed class ItemStore(StorageAccount storage, IOptions<BooksOptions> opt
             return true;
         }, ct);
 
-    /// <summary>Moves stock by delta (negative: out) once per key; false when the key was applied before.</summary>
-    public Task<bool> MoveAsync(StockMove move, CancellationToken ct) =>
-        _stock.AddAsync(Partition(move.ItemSku), ItemRow, "Stock", move.Delta, "move|" + Keys.Escape(move.Key),
-            () => new TableEntity(Partition(move.ItemSku), ItemRow) { ["Sku"] = move.ItemSku, ["Name"] = move.ItemSku }, ct);
+    /// <summary>Moves stock on every item of the moves (negative: out), all or none, once per key; false when the key was applied before.</summary>
+    public Task<bool> MoveAsync(IReadOnlyList<StockMove> moves, string key, CancellationToken ct) =>
+        _stock.AddAsync(Partition, [.. moves.Select(m => new RowDelta(RowKey(m.ItemSku), "Stock", m.Delta, () => CreateAsync(m.ItemSku, CancellationToken.None)))],
+            "move|" + Keys.Escape(key), ct);
 
     public async Task<IReadOnlyList<Item>> ListAsync(CancellationToken ct)
     {
-        var list = new List<Item>();
+        var items = new Dictionary<string, Item>(StringComparer.Ordinal);
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == Partition && x.RowKey.CompareTo("item|") >= 0 && x.RowKey.CompareTo("item}") < 0, cancellationToken: ct))
+            items[e.GetString("Sku") ?? ""] = Read(e);
+        // Items of the old layout not yet moved.
         var from = _book + "|";
         var to = _book + "}";
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey.CompareTo(from) >= 0 && x.PartitionKey.CompareTo(to) < 0 && x.RowKey == ItemRow, cancellationToken: ct))
-            list.Add(Read(e));
-        return list.OrderBy(i => i.Sku, StringComparer.Ordinal).ToList();
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey.CompareTo(from) >= 0 && x.PartitionKey.CompareTo(to) < 0 && x.RowKey == LegacyRow, cancellationToken: ct))
+            items.TryAdd(e.GetString("Sku") ?? "", Read(e));
+        return items.Values.OrderBy(i => i.Sku, StringComparer.Ordinal).ToList();
     }
 
     async Task<Item> UpdateAsync(string sku, Func<TableEntity, bool> change, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var r = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(sku), ItemRow, cancellationToken: ct);
-            var row = r.HasValue ? r.Value! : new TableEntity(Partition(sku), ItemRow) { ["Sku"] = sku, ["Name"] = sku, ["Stock"] = "0" };
+            var r = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, RowKey(sku), cancellationToken: ct);
+            var row = r.HasValue ? r.Value! : await CreateAsync(sku, ct);
             if (!change(row)) return Read(row);
             try
             {

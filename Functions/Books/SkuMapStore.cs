@@ -8,7 +8,7 @@ public sealed record UnmappedSku(string Sku, decimal Count);
 
 /// <summary>
 /// Per connection: external SKU -> item SKU (partition "{book}|{connection}"), and counts of SKUs that posted unmapped
-/// (partition "{book}|{connection}|unmapped", counted once per event). An external SKU equal to an existing item's SKU
+/// (partition "{book}|{connection}|unmapped", counted once per event under one marker for all its SKUs). An external SKU equal to an existing item's SKU
 /// maps to itself. Lookups are cached for CacheTtl; this instance's own changes clear the cache at once.
 /// </summary>
 public sealed class SkuMapStore(StorageAccount storage, ItemStore items, TimeProvider clock, IOptions<BooksOptions> options)
@@ -70,9 +70,14 @@ public sealed class SkuMapStore(StorageAccount storage, ItemStore items, TimePro
         return result;
     }
 
-    public Task CountUnmappedAsync(string connectionId, string externalSku, string eventId, CancellationToken ct) =>
-        _counts.AddAsync(UnmappedPartition(connectionId), "sku|" + Keys.Escape(externalSku), "Count", 1, "seen|" + Keys.Escape(eventId + "|" + externalSku),
-            () => new TableEntity(UnmappedPartition(connectionId), "sku|" + Keys.Escape(externalSku)) { ["Sku"] = externalSku }, ct);
+    /// <summary>Counts each SKU once for the event: all of them or none, under one marker.</summary>
+    public Task CountUnmappedAsync(string connectionId, IReadOnlyList<string> externalSkus, string eventId, CancellationToken ct)
+    {
+        var pk = UnmappedPartition(connectionId);
+        return _counts.AddAsync(pk, [.. externalSkus.Distinct(StringComparer.Ordinal).Select(sku =>
+            new RowDelta("sku|" + Keys.Escape(sku), "Count", 1, () => Task.FromResult(new TableEntity(pk, "sku|" + Keys.Escape(sku)) { ["Sku"] = sku })))],
+            "seen|" + Keys.Escape(eventId), ct);
+    }
 
     /// <summary>SKUs that posted unmapped and still are, with how many events carried them.</summary>
     public async Task<IReadOnlyList<UnmappedSku>> ListUnmappedAsync(string connectionId, CancellationToken ct)

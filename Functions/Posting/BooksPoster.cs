@@ -72,9 +72,10 @@ public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers
         var numbers = new List<string>(plan.Vouchers.Count);
         foreach (var v in plan.Vouchers) numbers.Add(await vouchers.PostAsync(v, ct));
         // Independent rows, each applied once by its own key: written side by side once the vouchers are durable.
-        var sideEffects = new List<Task>(plan.Moves.Count + plan.Unmapped.Count + 1);
-        foreach (var move in plan.Moves) sideEffects.Add(items.MoveAsync(move, ct));
-        foreach (var sku in plan.Unmapped) sideEffects.Add(skuMaps.CountUnmappedAsync(order.ConnectionId, sku, plan.EventId, ct));
+        // An event's stock movements are one change of its book's items (one marker), its unmapped SKUs one of the connection's counts.
+        var sideEffects = new List<Task>(3);
+        if (plan.Moves.Count > 0) sideEffects.Add(items.MoveAsync(plan.Moves, plan.EventId, ct));
+        if (plan.Unmapped.Count > 0) sideEffects.Add(skuMaps.CountUnmappedAsync(order.ConnectionId, plan.Unmapped, plan.EventId, ct));
         if (order.CustomerKey is { } key && plan.Customer is { } customer && numbers.Count > 0)
             sideEffects.Add(customers.RecordAsync(key, customer, numbers, ct));
         else if (order.CustomerKey is { } k && numbers.Count > 0)
