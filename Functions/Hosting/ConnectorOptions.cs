@@ -12,7 +12,7 @@ public sealed class ConnectorOptions
     /// <summary>bookto: how far a delivery's timestamp may be from now (replay protection).</summary>
     public TimeSpan SignatureTolerance { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>Orders posted at once while webhook deliveries are being answered (acknowledgements first); 0 turns that priority off.</summary>
-    public int PostingWhileAnswering { get; set; } = 4;
+    public int PostingWhileAnswering { get; set; } = 2;
     /// <summary>Under load, how long a queue message waits to fill with more events before it is sent; zero sends at once.</summary>
     public TimeSpan QueueLinger { get; set; } = TimeSpan.FromMilliseconds(20);
     /// <summary>An accepted event still in the outbox after this long (its instance stopped, or the queue was down) is queued by the next sweep.</summary>
