@@ -23,10 +23,15 @@ public sealed class EventQueue
 
     static readonly byte[] EventsOpen = "{\"events\":["u8.ToArray();
     static readonly byte[] EventsClose = "]}"u8.ToArray();
+    static readonly byte[] EventOpen = "{\"event\":"u8.ToArray();
+    static readonly byte[] EventClose = "}"u8.ToArray();
+
+    /// <summary>An event to send, with its JSON (serialised once, by whoever had it first).</summary>
+    readonly record struct Outgoing(CanonicalEvent Event, byte[] Json);
 
     readonly QueueClient _queue;
     readonly BlobContainerClient _claims;
-    readonly GroupCommit<CanonicalEvent, Exception?> _sends;
+    readonly GroupCommit<Outgoing, Exception?> _sends;
     /// <summary>Events each lane holds (sending or waiting to): a lane is filled to a full message before the next is used.</summary>
     readonly int[] _held = new int[Lanes];
 
@@ -35,20 +40,25 @@ public sealed class EventQueue
     {
         _queue = storage.Queue(QueueNames.Events);
         _claims = storage.Container(ContainerNames.Claims);
-        _sends = new GroupCommit<CanonicalEvent, Exception?>(MaxEventsPerMessage, SendTogetherAsync, linger);
+        _sends = new GroupCommit<Outgoing, Exception?>(MaxEventsPerMessage, SendTogetherAsync, linger);
     }
 
     public QueueClient Queue => _queue;
 
+    public static byte[] Serialize(CanonicalEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, IngestJson.Default.CanonicalEvent);
+
     /// <summary>Returns once a message holding the event is durable; throws if that message could not be sent.</summary>
-    public async Task SendAsync(CanonicalEvent e, CancellationToken ct)
+    public Task SendAsync(CanonicalEvent e, CancellationToken ct) => SendAsync(e, Serialize(e), ct);
+
+    /// <summary>As above, with the event's JSON already made (Serialize).</summary>
+    public async Task SendAsync(CanonicalEvent e, byte[] json, CancellationToken ct)
     {
         // Fill the first lane with room rather than spreading events thin: on Azurite every message costs a send, a
         // receive, a delete and a share of its garbage collection, so a backlog of full messages drains far faster.
         var lane = LaneWithRoom();
         Interlocked.Increment(ref _held[lane]);
         Exception? failure;
-        try { failure = await _sends.SubmitAsync(LaneKeys[lane], e, ct); }
+        try { failure = await _sends.SubmitAsync(LaneKeys[lane], new Outgoing(e, json), ct); }
         finally { Interlocked.Decrement(ref _held[lane]); }
         if (failure is not null)
             throw new IOException($"The queue message holding event {e.EventId} could not be sent: {failure.Message}", failure);
@@ -83,19 +93,19 @@ public sealed class EventQueue
     }
 
     /// <summary>Packs the waiting events into as few messages as fit and sends them side by side; one result per event.</summary>
-    async Task<IReadOnlyList<Exception?>> SendTogetherAsync(string _, IReadOnlyList<CanonicalEvent> events)
+    async Task<IReadOnlyList<Exception?>> SendTogetherAsync(string _, IReadOnlyList<Outgoing> events)
     {
         var results = new Exception?[events.Count];
         var sends = new List<Task>();
-        var pack = new List<(int Index, byte[] Json)>();
+        var pack = new List<int>();
         var packBytes = EventsOpen.Length + EventsClose.Length;
         for (var i = 0; i < events.Count; i++)
         {
             var index = i;
-            var json = JsonSerializer.SerializeToUtf8Bytes(events[i], IngestJson.Default.CanonicalEvent);
+            var json = events[i].Json;
             if (json.Length + EventsOpen.Length + EventsClose.Length > MaxInlineBytes)
             {
-                sends.Add(Guard([index], () => SendAloneAsync(events[index], CancellationToken.None)));
+                sends.Add(Guard([index], () => SendAloneAsync(events[index].Event, CancellationToken.None)));
                 continue;
             }
             if (packBytes + json.Length + 1 > MaxInlineBytes)
@@ -104,16 +114,16 @@ public sealed class EventQueue
                 pack.Clear();
                 packBytes = EventsOpen.Length + EventsClose.Length;
             }
-            pack.Add((i, json));
+            pack.Add(i);
             packBytes += json.Length + 1;
         }
         if (pack.Count > 0) sends.Add(SendPackAsync([.. pack]));
         await Task.WhenAll(sends);
         return results;
 
-        Task SendPackAsync(List<(int Index, byte[] Json)> items) => items.Count == 1
-            ? Guard([items[0].Index], () => SendAloneAsync(events[items[0].Index], CancellationToken.None))
-            : Guard(items.ConvertAll(p => p.Index), () => _queue.SendMessageAsync(BinaryData.FromBytes(Envelope(items.ConvertAll(p => p.Json)))));
+        Task SendPackAsync(List<int> items) => Guard(items, () => _queue.SendMessageAsync(BinaryData.FromBytes(items is [var one]
+            ? Wrap(EventOpen, [events[one].Json], EventClose)
+            : Wrap(EventsOpen, items.ConvertAll(i => events[i].Json), EventsClose))));
 
         async Task Guard(List<int> indexes, Func<Task> send)
         {
@@ -122,17 +132,17 @@ public sealed class EventQueue
         }
     }
 
-    /// <summary>{"events":[e1,e2,...]} from events already serialised, without serialising them twice.</summary>
-    static byte[] Envelope(List<byte[]> events)
+    /// <summary>{"event":e} or {"events":[e1,e2,...]} from events already serialised, without serialising them twice.</summary>
+    static byte[] Wrap(byte[] open, List<byte[]> events, byte[] close)
     {
-        using var buffer = new MemoryStream(EventsOpen.Length + EventsClose.Length + events.Sum(e => e.Length + 1));
-        buffer.Write(EventsOpen);
+        using var buffer = new MemoryStream(open.Length + close.Length + events.Sum(e => e.Length + 1));
+        buffer.Write(open);
         for (var i = 0; i < events.Count; i++)
         {
             if (i > 0) buffer.WriteByte((byte)',');
             buffer.Write(events[i]);
         }
-        buffer.Write(EventsClose);
+        buffer.Write(close);
         return buffer.ToArray();
     }
 

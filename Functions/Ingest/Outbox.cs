@@ -28,7 +28,7 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
     public TimeSpan RelayAfter => options.Value.OutboxRelayAfter;
 
     /// <summary>An event kept here: its row, for the relay to delete.</summary>
-    public sealed record Kept(CanonicalEvent Event, string Partition, string RowKey);
+    public sealed record Kept(CanonicalEvent Event, byte[] Json, string Partition, string RowKey);
 
     /// <summary>
     /// Writes the event (inserts of this instance that wait together share a transaction). Null when it is too large for
@@ -36,12 +36,12 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
     /// </summary>
     public async Task<Kept?> KeepAsync(CanonicalEvent e, CancellationToken ct)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(e, IngestJson.Default.CanonicalEvent);
+        var json = EventQueue.Serialize(e);
         if (json.Length > EventQueue.MaxInlineBytes) return null;
         var row = new TableEntity(_partition, Keys.Escape(e.EventId)) { ["Event"] = json, ["AcceptedAt"] = clock.GetUtcNow() };
         // A conflict is this event kept already (a claim taken over in this instance): that row serves both.
         await _inserts.InsertAsync(row, ct);
-        return new Kept(e, _partition, row.RowKey);
+        return new Kept(e, json, _partition, row.RowKey);
     }
 
     /// <summary>Best effort, for an event that was kept but not accepted after all: its row would only be sent needlessly.</summary>
@@ -56,7 +56,7 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
     {
         try
         {
-            await queue.SendAsync(kept.Event, CancellationToken.None);
+            await queue.SendAsync(kept.Event, kept.Json, CancellationToken.None);
             await _deletes.DeleteAsync(kept.Partition, kept.RowKey, CancellationToken.None);
         }
         catch (Exception e) { LogRelayFailed(log, e, kept.Event.EventId, RelayAfter); }
@@ -75,13 +75,14 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
 
     async Task<bool> SendLeftAsync(TableEntity row, CancellationToken ct)
     {
-        var e = row.GetBinary("Event") is { } json ? JsonSerializer.Deserialize(json, IngestJson.Default.CanonicalEvent) : null;
+        var json = row.GetBinary("Event");
+        var e = json is null ? null : JsonSerializer.Deserialize(json, IngestJson.Default.CanonicalEvent);
         if (e is null)
         {
             LogUnreadable(log, row.PartitionKey, row.RowKey);
             return false;
         }
-        await queue.SendAsync(e, ct);
+        await queue.SendAsync(e, json!, ct);
         // If-Match: a row another sweep has just sent and deleted (404) is left to it.
         try { await _table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, ct); }
         catch (RequestFailedException x) when (x.Status is 404 or 412) { }
