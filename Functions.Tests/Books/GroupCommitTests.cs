@@ -95,12 +95,12 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
         // Stock set by the admin (a count) after a move: the next move must start from the count, not from the remembered row.
         var items = new ItemStore(host.Storage, Options.Create(new BooksOptions { Book = "gc-" + Guid.NewGuid().ToString("N")[..8] }));
         await items.PutAsync("W", "Widget", 10m, CancellationToken.None);
-        Assert.True(await items.MoveAsync([new StockMove("W", -1m, "k1")], "k1", CancellationToken.None));
+        Assert.True(await items.MoveAsync([new StockMove("W", -1m)], "k1", CancellationToken.None));
         Assert.Equal(9m, (await items.GetAsync("W", CancellationToken.None))!.Stock);
         await items.PutAsync("W", null, 50m, CancellationToken.None);
-        Assert.True(await items.MoveAsync([new StockMove("W", -2m, "k2")], "k2", CancellationToken.None));
-        Assert.False(await items.MoveAsync([new StockMove("W", -1m, "k1")], "k1", CancellationToken.None));
-        Assert.True(await items.MoveAsync([new StockMove("W", -3m, "k3")], "k3", CancellationToken.None));
+        Assert.True(await items.MoveAsync([new StockMove("W", -2m)], "k2", CancellationToken.None));
+        Assert.False(await items.MoveAsync([new StockMove("W", -1m)], "k1", CancellationToken.None));
+        Assert.True(await items.MoveAsync([new StockMove("W", -3m)], "k3", CancellationToken.None));
         var item = (await items.GetAsync("W", CancellationToken.None))!;
         Assert.Equal(45m, item.Stock);
         Assert.Equal("Widget", item.Name);

@@ -38,8 +38,8 @@ public sealed record SkuPosition
     public bool IsOpen => Quantity != 0 || Taxable != 0 || Taxes.Any(t => t.Amount != 0);
 }
 
-/// <summary>A stock change of one item, applied once under its key.</summary>
-public sealed record StockMove(string ItemSku, decimal Delta, string Key);
+/// <summary>A stock change of one item; an event's changes are applied together, once, under the event's id.</summary>
+public sealed record StockMove(string ItemSku, decimal Delta);
 
 /// <summary>Everything one event does to the books, decided once (against the order as it was) and then carried out idempotently.</summary>
 public sealed record PostingPlan

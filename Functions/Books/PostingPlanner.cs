@@ -48,7 +48,7 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
         return new PostingPlan
         {
             EventId = e.EventId, Vouchers = [voucher], NewLines = positions, Customer = e.Customer,
-            Moves = order.IsTest ? [] : Moves(e.EventId, lines.Where(l => l.Item is not null && !l.IsService).Select(l => (l.Item!, -l.Quantity))),
+            Moves = order.IsTest ? [] : Moves(lines.Where(l => l.Item is not null && !l.IsService).Select(l => (l.Item!, -l.Quantity))),
             Unmapped = order.IsTest ? [] : Unmapped(e.Lines, items),
         };
     }
@@ -98,7 +98,7 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
         return new PostingPlan
         {
             EventId = e.EventId, Vouchers = vouchers, NewLines = target, Customer = e.Customer,
-            Moves = order.IsTest ? [] : Moves(e.EventId, moves), Unmapped = order.IsTest ? [] : Unmapped(e.Lines.Where(l => !order.Lines.ContainsKey(l.Sku)), items),
+            Moves = order.IsTest ? [] : Moves(moves), Unmapped = order.IsTest ? [] : Unmapped(e.Lines.Where(l => !order.Lines.ContainsKey(l.Sku)), items),
             Note = vouchers.Count == 0 ? "No change to the order's lines: nothing to post." : null,
         };
     }
@@ -133,7 +133,7 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
         {
             EventId = e.EventId, NewLines = positions,
             Vouchers = [NewVoucher(VoucherType.CreditNote, e, order, lines, e.RefundId ?? e.ExternalId, order.SaleNumber, "CN")],
-            Moves = order.IsTest ? [] : Moves(e.EventId, moves),
+            Moves = order.IsTest ? [] : Moves(moves),
         };
     }
 
@@ -146,7 +146,7 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
         {
             EventId = e.EventId, NewLines = new Dictionary<string, SkuPosition>(StringComparer.Ordinal),
             Vouchers = lines.Count == 0 ? [] : [NewVoucher(VoucherType.CreditNote, e, order, lines, e.ExternalId, order.SaleNumber, "CN")],
-            Moves = order.IsTest ? [] : Moves(e.EventId, open.Where(p => p.Item is not null && !p.IsService && !keep.Contains(p.Sku)).Select(p => (p.Item!, p.Quantity))),
+            Moves = order.IsTest ? [] : Moves(open.Where(p => p.Item is not null && !p.IsService && !keep.Contains(p.Sku)).Select(p => (p.Item!, p.Quantity))),
             Note = lines.Count == 0 ? "Nothing is open on the order: nothing to cancel." : null,
         };
     }
@@ -202,8 +202,8 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
         ConnectionId = e.ConnectionId, ExternalId = e.ExternalId, PostingKey = e.EventId + "|" + suffix,
     }.Completed();
 
-    static List<StockMove> Moves(string eventId, IEnumerable<(string Item, decimal Delta)> moves) =>
-        moves.GroupBy(m => m.Item, StringComparer.Ordinal).Select(g => new StockMove(g.Key, g.Sum(m => m.Delta), eventId + "|" + g.Key)).Where(m => m.Delta != 0).ToList();
+    static List<StockMove> Moves(IEnumerable<(string Item, decimal Delta)> moves) =>
+        moves.GroupBy(m => m.Item, StringComparer.Ordinal).Select(g => new StockMove(g.Key, g.Sum(m => m.Delta))).Where(m => m.Delta != 0).ToList();
 
     static List<string> Unmapped(IEnumerable<CanonicalLine> lines, IReadOnlyDictionary<string, string?> items) =>
         lines.Where(l => !l.IsService && items.GetValueOrDefault(l.Sku) is null).Select(l => l.Sku).Distinct(StringComparer.Ordinal).ToList();
