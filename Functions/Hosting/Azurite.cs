@@ -42,6 +42,20 @@ public sealed class Azurite : IAsyncDisposable
     /// </param>
     public static async Task<Azurite> StartAsync(int blobPort = 0, int queuePort = 0, int tablePort = 0, string? location = null, TimeSpan? timeout = null, bool separateServices = false, string? queueLocation = null)
     {
+        // A port found free can be taken by another process before Azurite binds it (tests start many at once):
+        // when the ports were ours to choose, an Azurite that exits at start is tried again on fresh ones.
+        var choose = blobPort == 0 && queuePort == 0 && tablePort == 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await StartOnceAsync(blobPort, queuePort, tablePort, location, timeout, separateServices, queueLocation); }
+            catch (AzuriteExitedException) when (choose && attempt < 3) { }
+        }
+    }
+
+    sealed class AzuriteExitedException(string message) : InvalidOperationException(message);
+
+    static async Task<Azurite> StartOnceAsync(int blobPort, int queuePort, int tablePort, string? location, TimeSpan? timeout, bool separateServices, string? queueLocation)
+    {
         blobPort = blobPort == 0 ? FreePort() : blobPort;
         queuePort = queuePort == 0 ? FreePort() : queuePort;
         tablePort = tablePort == 0 ? FreePort() : tablePort;
@@ -86,7 +100,7 @@ public sealed class Azurite : IAsyncDisposable
             {
                 var code = exited.ExitCode;
                 await azurite.DisposeAsync();
-                throw new InvalidOperationException($"Azurite exited with code {code} (is Node installed and were the ports free?).");
+                throw new AzuriteExitedException($"Azurite exited with code {code} (is Node installed and were the ports free?).");
             }
             if (DateTime.UtcNow > deadline) { await azurite.DisposeAsync(); throw new TimeoutException("Azurite did not start listening in time."); }
             await Task.Delay(100);
