@@ -75,7 +75,7 @@ public sealed class Azurite : IAsyncDisposable
         {
             // AZURITE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles Azurite (node refuses --cpu-prof in NODE_OPTIONS).
             var args = new List<string>((Environment.GetEnvironmentVariable("AZURITE_NODE_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            args.AddRange([path, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl"]);
+            args.AddRange([path, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry"]);
             args.AddRange(serviceArgs);
             // AZURITE_DEBUG_LOG=file logs every request Azurite serves (bench/storage-requests.sh counts them per order).
             if (Environment.GetEnvironmentVariable("AZURITE_DEBUG_LOG") is { Length: > 0 } debugLog) args.AddRange(["--debug", debugLog + suffix]);
@@ -108,8 +108,8 @@ public sealed class Azurite : IAsyncDisposable
         return azurite;
     }
 
-    /// <summary>Stops Azurite: SIGTERM (graceful, it flushes to disk) and, if it lingers, a kill.</summary>
-    public async Task StopAsync(bool graceful = true)
+    /// <summary>Stops Azurite: SIGINT (graceful, it flushes to disk; the table service listens for no other) and, if it lingers, a kill.</summary>
+    public async Task StopAsync(bool graceful = true, TimeSpan? patience = null)
     {
         foreach (var process in _processes)
         {
@@ -118,9 +118,9 @@ public sealed class Azurite : IAsyncDisposable
             {
                 if (graceful && !OperatingSystem.IsWindows())
                 {
-                    using var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]);
+                    using var kill = Process.Start("kill", ["-INT", process.Id.ToString()]);
                     kill?.WaitForExit();
-                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    using var cts = new CancellationTokenSource(patience ?? TimeSpan.FromSeconds(10));
                     try { await process.WaitForExitAsync(cts.Token); continue; } catch (OperationCanceledException) { }
                 }
                 process.Kill(entireProcessTree: true);
@@ -132,8 +132,9 @@ public sealed class Azurite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // A node profile (AZURITE_NODE_ARGS) is written only when the process exits by itself.
-        await StopAsync(graceful: Environment.GetEnvironmentVariable("AZURITE_NODE_ARGS") is { Length: > 0 });
+        // A node profile (AZURITE_NODE_ARGS) is written only when the process exits by itself, and a busy table's takes a while.
+        var profiling = Environment.GetEnvironmentVariable("AZURITE_NODE_ARGS") is { Length: > 0 };
+        await StopAsync(graceful: profiling, patience: profiling ? TimeSpan.FromMinutes(2) : null);
         foreach (var process in _processes) process.Dispose();
     }
 

@@ -14,7 +14,9 @@ public sealed class ConnectorOptions
     /// <summary>Orders posted at once while webhook deliveries are being answered (acknowledgements first); 0 turns that priority off.</summary>
     public int PostingWhileAnswering { get; set; } = 2;
     /// <summary>Under load, how long a queue message waits to fill with more events before it is sent; zero sends at once.</summary>
-    public TimeSpan QueueLinger { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan QueueLinger { get; set; } = TimeSpan.FromMilliseconds(5);
+    /// <summary>How long an answer waits for the queue to take its event before keeping it in the outbox table instead; zero always uses the outbox.</summary>
+    public TimeSpan QueuePatience { get; set; } = TimeSpan.FromMilliseconds(50);
     /// <summary>An accepted event still in the outbox after this long (its instance stopped, or the queue was down) is queued by the next sweep.</summary>
     public TimeSpan OutboxRelayAfter { get; set; } = TimeSpan.FromSeconds(30);
 }

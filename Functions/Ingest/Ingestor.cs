@@ -10,11 +10,11 @@ public sealed record IngestedEvent(string EventId, IngestStatus Status, string D
 
 /// <summary>
 /// Everything after a source has authenticated and mapped a delivery, shared by every source: claim each event's
-/// dedupe key, log it as accepted and keep it in the outbox, and only then report it accepted; the outbox queues it
-/// right after. A storage fault anywhere before the event is durable surfaces as StorageUnavailableException
+/// dedupe key, log it as accepted and hand it to the queue (or, if the queue is slow, to the outbox), and only then
+/// report it accepted. A storage fault anywhere before the event is durable surfaces as StorageUnavailableException
 /// (answered 503), with the claim freed.
 /// </summary>
-public sealed partial class Ingestor(Receipts receipts, Outbox outbox, EventQueue queue, ActivityLog activity, TimeProvider clock, ILogger<Ingestor> log) : IAsyncDisposable
+public sealed partial class Ingestor(Receipts receipts, Outbox outbox, ActivityLog activity, TimeProvider clock, ILogger<Ingestor> log) : IAsyncDisposable
 {
     /// <summary>Receipts being marked enqueued after their delivery was answered; the host waits for them when it stops.</summary>
     readonly TrailingWrites _marks = new();
@@ -35,9 +35,10 @@ public sealed partial class Ingestor(Receipts receipts, Outbox outbox, EventQueu
     }
 
     /// <summary>
-    /// Two steps on the critical path: (archive || claim), then (accepted entry || outbox row). The claim still precedes
-    /// the outbox (duplicates queue once) and the accepted entry never overwrites a "posted" that landed first. After the
-    /// answer, the receipt is marked enqueued (the event is durable) and the outbox sends the event to the queue. If that
+    /// Two steps on the critical path: (archive || claim), then (accepted entry || queue send, or an outbox row if the
+    /// queue does not take it within Outbox.QueuePatience). The claim precedes the send (duplicates queue once) and the
+    /// accepted entry never overwrites a "posted" that landed first. After the answer, the receipt is marked enqueued
+    /// (the event is durable) and an event kept in the outbox is sent to the queue. If that
     /// mark is lost (a crash, an outage) the claim merely goes stale, a later copy takes it over after
     /// Receipts.StaleAfter and queues the same event id again, and posting, idempotent by event id, answers it
     /// "already processed"; if the send is lost, the outbox's sweep sends it.
@@ -62,18 +63,17 @@ public sealed partial class Ingestor(Receipts receipts, Outbox outbox, EventQueu
         var now = clock.GetUtcNow();
         var activityKey = activity.NewKey();
         var (stamped, entry) = Stamp(connection, eventName, draft, eventId, activityKey, now, rawBlob);
-        var keeping = outbox.KeepAsync(stamped, ct);
+        var keeping = outbox.HandOffAsync(stamped, ct);
         Outbox.Kept? kept;
         try
         {
             await Task.WhenAll(activity.RecordAcceptedAsync(entry, ct), keeping);
             kept = keeping.Result;
-            // Too large for an outbox row (hundreds of lines): queued before the answer, claim-checked.
-            if (kept is null) await queue.SendAloneAsync(stamped, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             LogNotAccepted(log, e, connection.Id, eventId);
+            // An event already queued stays queued: the sender's retry carries the same event id, posted once.
             await receipts.AbandonAsync(claim!);
             if (keeping.IsCompletedSuccessfully && keeping.Result is { } orphan) await outbox.ForgetAsync(orphan);
             try { await activity.UpdateAsync(connection.Id, activityKey, ActivityStatus.Rejected, "Storage unavailable: not accepted, the sender should retry.", null, CancellationToken.None); }
