@@ -3,8 +3,10 @@ using System.Net.Sockets;
 using Azure.Data.Tables;
 using Connectors.Hosting;
 using Connectors.Ingest;
+using Connectors.Reliability;
 using Connectors.Storage;
 using Connectors.Tests.Fixtures;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -26,12 +28,13 @@ public sealed class QueueHandOffTests(IngestOnlyHostFixture host) : IClassFixtur
     };
 
     /// <summary>An outbox whose queue is reached at the given queue endpoint (tables and blobs on the fixture's Azurite).</summary>
-    Outbox OutboxVia(int queuePort, TimeSpan patience, TimeSpan? relayAfter = null)
+    Outbox OutboxVia(int queuePort, TimeSpan patience, TimeSpan? relayAfter = null, ILoggerProvider? logs = null)
     {
         var a = host.Azurite;
         var storage = StorageAccount.FromConnectionString(a.ConnectionString.Replace($"127.0.0.1:{a.QueuePort}/", $"127.0.0.1:{queuePort}/"));
         var options = Options.Create(new ConnectorOptions { QueuePatience = patience, OutboxRelayAfter = relayAfter ?? TimeSpan.FromSeconds(30) });
-        return new Outbox(storage, new EventQueue(storage), TimeProvider.System, options, NullLogger<Outbox>.Instance);
+        var log = logs is null ? NullLogger<Outbox>.Instance : LoggerFactory.Create(b => b.AddProvider(logs)).CreateLogger<Outbox>();
+        return new Outbox(storage, new EventQueue(storage), TimeProvider.System, options, log);
     }
 
     async Task<bool> InOutboxAsync(CanonicalEvent e)
@@ -105,7 +108,8 @@ public sealed class QueueHandOffTests(IngestOnlyHostFixture host) : IClassFixtur
         silent.Start();
         var held = new List<TcpClient>();
         var accepting = Task.Run(async () => { try { while (true) held.Add(await silent.AcceptTcpClientAsync()); } catch (Exception) { } });
-        var outbox = OutboxVia(((IPEndPoint)silent.LocalEndpoint).Port, TimeSpan.FromMilliseconds(300));
+        var logs = new CapturedLogs();
+        var outbox = OutboxVia(((IPEndPoint)silent.LocalEndpoint).Port, TimeSpan.FromMilliseconds(300), logs: logs);
         var first = Event("overdue-1");
         var second = Event("overdue-2");
         try
@@ -120,6 +124,7 @@ public sealed class QueueHandOffTests(IngestOnlyHostFixture host) : IClassFixtur
             Assert.Null(keptSecond.Sending);
             Assert.True(await InOutboxAsync(first));
             Assert.True(await InOutboxAsync(second));
+            Assert.Contains(logs.Lines, l => l.StartsWith("Warning") && l.Contains("has not taken event ev_handoff_overdue-1 within 00:00:00.3"));
         }
         finally
         {
@@ -127,6 +132,8 @@ public sealed class QueueHandOffTests(IngestOnlyHostFixture host) : IClassFixtur
             foreach (var c in held) c.Dispose();
             await accepting;
         }
+        // The stuck send fails once its connection is gone: the queue is no longer overdue, and the operator is told so.
+        await HostFixture.Eventually(() => Task.FromResult(logs.Lines.Any(l => l.Contains("taking events again; 2 accepted events went to the outbox"))), "the queue's recovery to be logged");
 
         // Their instance never relays them (as if it died): any instance's sweep queues them once RelayAfter has passed.
         var sweeper = OutboxVia(host.Azurite.QueuePort, TimeSpan.FromSeconds(10), relayAfter: TimeSpan.Zero);

@@ -27,6 +27,8 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
     readonly TrailingWrites _relays = new();
     /// <summary>Sends that outlived the patience and are still running: while any is, the queue is not waited for.</summary>
     int _overdue;
+    /// <summary>Events kept here since the queue became overdue, reported when it takes events again.</summary>
+    int _keptWhileOverdue;
 
     /// <summary>How long a row may wait before any instance sends it.</summary>
     public TimeSpan RelayAfter => options.Value.OutboxRelayAfter;
@@ -49,7 +51,12 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
             await queue.SendAloneAsync(e, ct);
             return null;
         }
-        if (QueuePatience <= TimeSpan.Zero || Volatile.Read(ref _overdue) > 0) return await KeepAsync(e, json, null, ct);
+        if (QueuePatience <= TimeSpan.Zero) return await KeepAsync(e, json, null, ct);
+        if (Volatile.Read(ref _overdue) > 0)
+        {
+            Interlocked.Increment(ref _keptWhileOverdue);
+            return await KeepAsync(e, json, null, ct);
+        }
         // Not cancelled with the request: a send torn halfway helps nobody, and the row below covers it either way.
         var sending = queue.SendAsync(e, json, CancellationToken.None);
         if (await Task.WhenAny(sending, Task.Delay(QueuePatience, ct)) == sending)
@@ -58,8 +65,12 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
             LogSendFailed(log, sending.Exception!.GetBaseException(), e.EventId);
             return await KeepAsync(e, json, null, ct);
         }
-        Interlocked.Increment(ref _overdue);
-        _ = sending.ContinueWith(_ => Interlocked.Decrement(ref _overdue), TaskScheduler.Default);
+        Interlocked.Increment(ref _keptWhileOverdue);
+        if (Interlocked.Increment(ref _overdue) == 1) LogQueueOverdue(log, e.EventId, QueuePatience);
+        _ = sending.ContinueWith(_ =>
+        {
+            if (Interlocked.Decrement(ref _overdue) == 0) LogQueueBack(log, Interlocked.Exchange(ref _keptWhileOverdue, 0));
+        }, TaskScheduler.Default);
         return await KeepAsync(e, json, sending, ct);
     }
 
@@ -138,6 +149,12 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
 
     /// <summary>Relays still in flight when the host stops are given a moment; any left over are swept by the next instance.</summary>
     public ValueTask DisposeAsync() => _relays.DisposeAsync();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The queue has not taken event {EventId} within {Patience}; accepted events go to the outbox table until it does")]
+    static partial void LogQueueOverdue(ILogger logger, string eventId, TimeSpan patience);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The queue is taking events again; {Count} accepted events went to the outbox table meanwhile and are queued from there")]
+    static partial void LogQueueBack(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} could not be queued before the answer; it is kept in the outbox and queued after it")]
     static partial void LogSendFailed(ILogger logger, Exception e, string eventId);
