@@ -25,7 +25,9 @@ public sealed class OutboxTests(HostFixture host) : IClassFixture<HostFixture>
     async Task<List<TableEntity>> RowsOfAsync(string eventId)
     {
         var rows = new List<TableEntity>();
-        await foreach (var r in _outbox.QueryAsync<TableEntity>(e => e.RowKey == Keys.Escape(eventId))) rows.Add(r);
+        // A row is named after its first event: "{event id}|{unique suffix}".
+        var key = Keys.Escape(eventId);
+        await foreach (var r in _outbox.QueryAsync<TableEntity>(e => e.RowKey.CompareTo(key + "|") >= 0 && e.RowKey.CompareTo(key + "}") < 0)) rows.Add(r);
         return rows;
     }
 

@@ -121,9 +121,7 @@ public sealed class EventQueue
         await Task.WhenAll(sends);
         return results;
 
-        Task SendPackAsync(List<int> items) => Guard(items, () => _queue.SendMessageAsync(BinaryData.FromBytes(items is [var one]
-            ? Wrap(EventOpen, [events[one].Json], EventClose)
-            : Wrap(EventsOpen, items.ConvertAll(i => events[i].Json), EventsClose))));
+        Task SendPackAsync(List<int> items) => Guard(items, () => SendBodyAsync(Body(items.ConvertAll(i => events[i].Json)), CancellationToken.None));
 
         async Task Guard(List<int> indexes, Func<Task> send)
         {
@@ -131,6 +129,17 @@ public sealed class EventQueue
             catch (Exception x) { foreach (var i in indexes) results[i] = x; }
         }
     }
+
+    /// <summary>A message body for events already serialised ({"event":e} or {"events":[...]}); the caller keeps it within MaxInlineBytes.</summary>
+    public static byte[] Body(IReadOnlyList<byte[]> events) => events is [var one]
+        ? Wrap(EventOpen, [one], EventClose)
+        : Wrap(EventsOpen, [.. events], EventsClose);
+
+    /// <summary>The bytes a message body adds around its events (Body).</summary>
+    public static int BodyOverhead(int events) => EventsOpen.Length + EventsClose.Length + Math.Max(0, events - 1);
+
+    /// <summary>Sends a message body made by Body (an outbox row's events, as they were kept).</summary>
+    public Task SendBodyAsync(byte[] body, CancellationToken ct) => _queue.SendMessageAsync(BinaryData.FromBytes(body), cancellationToken: ct);
 
     /// <summary>{"event":e} or {"events":[e1,e2,...]} from events already serialised, without serialising them twice.</summary>
     static byte[] Wrap(byte[] open, List<byte[]> events, byte[] close)

@@ -38,7 +38,7 @@ public sealed partial class Ingestor(Receipts receipts, Outbox outbox, ActivityL
     /// Two steps on the critical path: (archive || claim), then (accepted entry || queue send, or an outbox row if the
     /// queue does not take it within Outbox.QueuePatience). The claim precedes the send (duplicates queue once) and the
     /// accepted entry never overwrites a "posted" that landed first. After the answer, the receipt is marked enqueued
-    /// (the event is durable) and an event kept in the outbox is sent to the queue. If that
+    /// (the event is durable); an event kept in the outbox is sent to the queue from there. If that
     /// mark is lost (a crash, an outage) the claim merely goes stale, a later copy takes it over after
     /// Receipts.StaleAfter and queues the same event id again, and posting, idempotent by event id, answers it
     /// "already processed"; if the send is lost, the outbox's sweep sends it.
@@ -63,25 +63,17 @@ public sealed partial class Ingestor(Receipts receipts, Outbox outbox, ActivityL
         var now = clock.GetUtcNow();
         var activityKey = activity.NewKey();
         var (stamped, entry) = Stamp(connection, eventName, draft, eventId, activityKey, now, rawBlob);
-        var keeping = outbox.HandOffAsync(stamped, ct);
-        Outbox.Kept? kept;
-        try
-        {
-            await Task.WhenAll(activity.RecordAcceptedAsync(entry, ct), keeping);
-            kept = keeping.Result;
-        }
+        try { await Task.WhenAll(activity.RecordAcceptedAsync(entry, ct), outbox.HandOffAsync(stamped, ct)); }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             LogNotAccepted(log, e, connection.Id, eventId);
-            // An event already queued stays queued: the sender's retry carries the same event id, posted once.
+            // An event already queued (or kept) stays so: the sender's retry carries the same event id, posted once.
             await receipts.AbandonAsync(claim!);
-            if (keeping.IsCompletedSuccessfully && keeping.Result is { } orphan) await outbox.ForgetAsync(orphan);
             try { await activity.UpdateAsync(connection.Id, activityKey, ActivityStatus.Rejected, "Storage unavailable: not accepted, the sender should retry.", null, CancellationToken.None); }
             catch (Exception) { /* storage is down; the 503 tells the sender */ }
             throw new StorageUnavailableException("Storage is unavailable; the event was not accepted. Retry later.", e);
         }
         MarkEnqueued(claim!, eventId);
-        if (kept is not null) outbox.Relay(kept);
         LogAccepted(log, connection.Id, eventId, eventName);
         return new IngestedEvent(eventId, IngestStatus.Accepted, draft.DedupeKey, draft.Event.ExternalId);
     }

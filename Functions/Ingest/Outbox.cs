@@ -18,96 +18,141 @@ namespace Connectors.Ingest;
 /// by whichever instance sweeps next (OutboxSweeper); a message sent twice is posted once, because posting is
 /// idempotent by event id. Each instance writes its own partition, so its rows share transactions.
 /// </summary>
-public sealed partial class Outbox(StorageAccount storage, EventQueue queue, TimeProvider clock, IOptions<ConnectorOptions> options, ILogger<Outbox> log) : IAsyncDisposable
+public sealed partial class Outbox : IAsyncDisposable
 {
-    readonly TableClient _table = storage.Table(TableNames.Outbox);
-    readonly ConditionalBatch _inserts = new(storage.Table(TableNames.Outbox));
-    readonly MergeBatch _deletes = new(storage.Table(TableNames.Outbox));
+    readonly TableClient _table;
+    readonly MergeBatch _deletes;
+    readonly EventQueue _queue;
+    readonly TimeProvider _clock;
+    readonly IOptions<ConnectorOptions> _options;
+    readonly ILogger<Outbox> _log;
     readonly string _partition = Guid.NewGuid().ToString("N");
     readonly TrailingWrites _relays = new();
+    /// <summary>Events kept at the same moment share a row, as they would a queue message: a stalled queue sends every
+    /// event here, and one row per event would load the table exactly when it has the most to do.</summary>
+    readonly GroupCommit<Keeping, string> _keeps;
     /// <summary>Sends that outlived the patience and are still running: while any is, the queue is not waited for.</summary>
     int _overdue;
     /// <summary>Events kept here since the queue became overdue, reported when it takes events again.</summary>
     int _keptWhileOverdue;
 
+    public Outbox(StorageAccount storage, EventQueue queue, TimeProvider clock, IOptions<ConnectorOptions> options, ILogger<Outbox> log)
+    {
+        (_queue, _clock, _options, _log) = (queue, clock, options, log);
+        _table = storage.Table(TableNames.Outbox);
+        _deletes = new MergeBatch(storage.Table(TableNames.Outbox));
+        _keeps = new GroupCommit<Keeping, string>(EventQueue.MaxEventsPerMessage, KeepTogetherAsync);
+    }
+
     /// <summary>How long a row may wait before any instance sends it.</summary>
-    public TimeSpan RelayAfter => options.Value.OutboxRelayAfter;
+    public TimeSpan RelayAfter => _options.Value.OutboxRelayAfter;
 
     /// <summary>How long an answer waits for the queue to take its event before keeping it here instead.</summary>
-    public TimeSpan QueuePatience => options.Value.QueuePatience;
+    public TimeSpan QueuePatience => _options.Value.QueuePatience;
 
-    /// <summary>An event kept here: its row, for the relay to delete, and the queue send that outlived the patience, if any.</summary>
-    public sealed record Kept(CanonicalEvent Event, byte[] Json, string Partition, string RowKey, Task? Sending = null);
+    /// <summary>An event kept here: the row holding it (with others kept at the same moment), and the queue send that outlived the patience, if any.</summary>
+    public sealed record Kept(CanonicalEvent Event, string Partition, string RowKey, Task? Sending = null);
+
+    sealed record Keeping(CanonicalEvent Event, byte[] Json, Task? Sending, bool Relay);
 
     /// <summary>
     /// Makes the event durable before the answer. Null when it is in the queue: sent within QueuePatience, or too large
-    /// for a row and sent claim-checked. Otherwise it is kept here, and the caller relays it (Relay) once it has answered.
+    /// for a row and sent claim-checked. Otherwise it is kept here, and its row is relayed to the queue in the background.
     /// </summary>
     public async Task<Kept?> HandOffAsync(CanonicalEvent e, CancellationToken ct)
     {
         var json = EventQueue.Serialize(e);
-        if (json.Length > EventQueue.MaxInlineBytes)
+        if (json.Length + EventQueue.BodyOverhead(1) > EventQueue.MaxInlineBytes)
         {
-            await queue.SendAloneAsync(e, ct);
+            await _queue.SendAloneAsync(e, ct);
             return null;
         }
-        if (QueuePatience <= TimeSpan.Zero) return await KeepAsync(e, json, null, ct);
+        if (QueuePatience <= TimeSpan.Zero) return await KeepAsync(new Keeping(e, json, null, Relay: true), ct);
         if (Volatile.Read(ref _overdue) > 0)
         {
             Interlocked.Increment(ref _keptWhileOverdue);
-            return await KeepAsync(e, json, null, ct);
+            return await KeepAsync(new Keeping(e, json, null, Relay: true), ct);
         }
         // Not cancelled with the request: a send torn halfway helps nobody, and the row below covers it either way.
-        var sending = queue.SendAsync(e, json, CancellationToken.None);
+        var sending = _queue.SendAsync(e, json, CancellationToken.None);
         if (await Task.WhenAny(sending, Task.Delay(QueuePatience, ct)) == sending)
         {
             if (sending.IsCompletedSuccessfully) return null;
-            LogSendFailed(log, sending.Exception!.GetBaseException(), e.EventId);
-            return await KeepAsync(e, json, null, ct);
+            LogSendFailed(_log, sending.Exception!.GetBaseException(), e.EventId);
+            return await KeepAsync(new Keeping(e, json, null, Relay: true), ct);
         }
         Interlocked.Increment(ref _keptWhileOverdue);
-        if (Interlocked.Increment(ref _overdue) == 1) LogQueueOverdue(log, e.EventId, QueuePatience);
+        if (Interlocked.Increment(ref _overdue) == 1) LogQueueOverdue(_log, e.EventId, QueuePatience);
         _ = sending.ContinueWith(_ =>
         {
-            if (Interlocked.Decrement(ref _overdue) == 0) LogQueueBack(log, Interlocked.Exchange(ref _keptWhileOverdue, 0));
+            if (Interlocked.Decrement(ref _overdue) == 0) LogQueueBack(_log, Interlocked.Exchange(ref _keptWhileOverdue, 0));
         }, TaskScheduler.Default);
-        return await KeepAsync(e, json, sending, ct);
+        return await KeepAsync(new Keeping(e, json, sending, Relay: true), ct);
     }
 
-    /// <summary>Writes the event as a row (inserts of this instance that wait together share a transaction); null when too large for one.</summary>
-    public Task<Kept?> KeepAsync(CanonicalEvent e, CancellationToken ct)
+    /// <summary>Writes the event into a row and leaves it there (the sweep sends it after RelayAfter); null when too large for one.</summary>
+    public async Task<Kept?> KeepAsync(CanonicalEvent e, CancellationToken ct)
     {
         var json = EventQueue.Serialize(e);
-        return json.Length > EventQueue.MaxInlineBytes ? Task.FromResult<Kept?>(null) : KeepAsync(e, json, null, ct);
+        return json.Length + EventQueue.BodyOverhead(1) > EventQueue.MaxInlineBytes ? null : await KeepAsync(new Keeping(e, json, null, Relay: false), ct);
     }
 
-    async Task<Kept?> KeepAsync(CanonicalEvent e, byte[] json, Task? sending, CancellationToken ct)
-    {
-        var row = new TableEntity(_partition, Keys.Escape(e.EventId)) { ["Event"] = json, ["AcceptedAt"] = clock.GetUtcNow() };
-        // A conflict is this event kept already (a claim taken over in this instance): that row serves both.
-        await _inserts.InsertAsync(row, ct);
-        return new Kept(e, json, _partition, row.RowKey, sending);
-    }
+    async Task<Kept> KeepAsync(Keeping keeping, CancellationToken ct) =>
+        new(keeping.Event, _partition, await _keeps.SubmitAsync(keeping.Relay ? "relay" : "hold", keeping, ct), keeping.Sending);
 
-    /// <summary>Best effort, for an event that was kept but not accepted after all: its row would only be sent needlessly.</summary>
-    public async Task ForgetAsync(Kept kept)
+    /// <summary>
+    /// Writes the waiting events as rows of up to a message's worth each (one transaction), and relays each row in the
+    /// background if asked; returns each event's row key.
+    /// </summary>
+    async Task<IReadOnlyList<string>> KeepTogetherAsync(string lane, IReadOnlyList<Keeping> waiting)
     {
-        try { await _table.DeleteEntityAsync(kept.Partition, kept.RowKey); }
-        catch (Exception) { /* sent later by the sweep; posting skips what it has seen */ }
+        var rows = new List<(TableEntity Row, List<Keeping> Events)>();
+        var rowKeys = new string[waiting.Count];
+        List<Keeping>? current = null;
+        var bytes = 0;
+        for (var i = 0; i < waiting.Count; i++)
+        {
+            var size = waiting[i].Json.Length + 1;
+            if (current is null || bytes + size + EventQueue.BodyOverhead(current.Count + 1) > EventQueue.MaxInlineBytes)
+            {
+                // Named after its first event, made unique: one event kept twice (a claim taken over here) is two rows, posted once.
+                current = [];
+                rows.Add((new TableEntity(_partition, $"{Keys.Escape(waiting[i].Event.EventId)}|{Guid.NewGuid():N}"), current));
+                bytes = 0;
+            }
+            current.Add(waiting[i]);
+            bytes += size;
+            rowKeys[i] = rows[^1].Row.RowKey;
+        }
+        var now = _clock.GetUtcNow();
+        foreach (var (row, events) in rows)
+        {
+            row["Events"] = EventQueue.Body(events.ConvertAll(k => k.Json));
+            row["AcceptedAt"] = now;
+        }
+        if (rows is [var single]) await _table.AddEntityAsync(single.Row);
+        else await _table.SubmitTransactionAsync(rows.ConvertAll(r => new TableTransactionAction(TableTransactionActionType.Add, r.Row)));
+        if (lane == "relay")
+            foreach (var (row, events) in rows) Relay(row, events);
+        return rowKeys;
     }
 
     /// <summary>
-    /// Sends the kept event to the queue in the background (or lets the send still running finish, and sends again if it
-    /// failed), then deletes its row; the host waits for these when it stops.
+    /// Sends a row's events to the queue in the background (letting sends still running finish, and sending again
+    /// those that failed), then deletes the row; the host waits for these when it stops.
     /// </summary>
-    public void Relay(Kept kept) => _relays.Start(async () =>
+    void Relay(TableEntity row, List<Keeping> events) => _relays.Start(async () =>
     {
         try
         {
-            if (kept.Sending is not { } running || !await SucceededAsync(running)) await queue.SendAsync(kept.Event, kept.Json, CancellationToken.None);
-            await _deletes.DeleteAsync(kept.Partition, kept.RowKey, CancellationToken.None);
+            var unsent = new List<Keeping>();
+            foreach (var k in events)
+                if (k.Sending is not { } running || !await SucceededAsync(running)) unsent.Add(k);
+            if (unsent.Count == events.Count) await _queue.SendBodyAsync(row.GetBinary("Events")!, CancellationToken.None);
+            else await Task.WhenAll(unsent.Select(k => _queue.SendAsync(k.Event, k.Json, CancellationToken.None)));
+            await _deletes.DeleteAsync(row.PartitionKey, row.RowKey, CancellationToken.None);
         }
-        catch (Exception e) { LogRelayFailed(log, e, kept.Event.EventId, RelayAfter); }
+        catch (Exception e) { LogRelayFailed(_log, e, events.Count, row.RowKey, RelayAfter); }
     });
 
     static async Task<bool> SucceededAsync(Task sending)
@@ -119,7 +164,7 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
     /// <summary>Sends every row older than RelayAfter, from any instance, and deletes it; returns how many were sent.</summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
-        var before = clock.GetUtcNow() - RelayAfter;
+        var before = _clock.GetUtcNow() - RelayAfter;
         var sent = 0;
         // A page at a time, side by side, so the events share messages (a backlog after a queue outage goes out fast).
         await foreach (var page in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"AcceptedAt lt {before}"), maxPerPage: 100, cancellationToken: ct).AsPages())
@@ -129,18 +174,23 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
 
     async Task<bool> SendLeftAsync(TableEntity row, CancellationToken ct)
     {
-        var json = row.GetBinary("Event");
-        var e = json is null ? null : JsonSerializer.Deserialize(json, IngestJson.Default.CanonicalEvent);
-        if (e is null)
+        if (row.GetBinary("Events") is { } body) await _queue.SendBodyAsync(body, ct);
+        else
         {
-            LogUnreadable(log, row.PartitionKey, row.RowKey);
-            return false;
+            // A row of one event, as kept before events shared rows.
+            var json = row.GetBinary("Event");
+            var e = json is null ? null : JsonSerializer.Deserialize(json, IngestJson.Default.CanonicalEvent);
+            if (e is null)
+            {
+                LogUnreadable(_log, row.PartitionKey, row.RowKey);
+                return false;
+            }
+            await _queue.SendAsync(e, json!, ct);
         }
-        await queue.SendAsync(e, json!, ct);
         // If-Match: a row another sweep has just sent and deleted (404) is left to it.
         try { await _table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, ct); }
         catch (RequestFailedException x) when (x.Status is 404 or 412) { }
-        LogSwept(log, e.EventId, row.PartitionKey);
+        LogSwept(_log, row.RowKey, row.PartitionKey);
         return true;
     }
 
@@ -159,11 +209,11 @@ public sealed partial class Outbox(StorageAccount storage, EventQueue queue, Tim
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} could not be queued before the answer; it is kept in the outbox and queued after it")]
     static partial void LogSendFailed(ILogger logger, Exception e, string eventId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} was accepted but could not be queued yet; it stays in the outbox and is queued by the next sweep after {RelayAfter}")]
-    static partial void LogRelayFailed(ILogger logger, Exception e, string eventId, TimeSpan relayAfter);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} accepted events (outbox row {RowKey}) could not be queued yet; they stay in the outbox and are queued by the next sweep after {RelayAfter}")]
+    static partial void LogRelayFailed(ILogger logger, Exception e, int count, string rowKey, TimeSpan relayAfter);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Queued {EventId}, left in the outbox by instance {Instance}")]
-    static partial void LogSwept(ILogger logger, string eventId, string instance);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued outbox row {RowKey}, left by instance {Instance}")]
+    static partial void LogSwept(ILogger logger, string rowKey, string instance);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Partition}/{RowKey} holds no readable event; left in place for inspection")]
     static partial void LogUnreadable(ILogger logger, string partition, string rowKey);
