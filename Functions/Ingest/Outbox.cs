@@ -11,12 +11,12 @@ namespace Connectors.Ingest;
 /// <summary>
 /// The durable hand-off between answering a delivery and posting its event. The event goes to the queue first; if the
 /// queue has not taken it within QueuePatience (Azurite's queue pauses for seconds once a minute, an Azure queue can be
-/// throttled or down), it is written here instead (a transactional outbox), the delivery is answered, and the send is
-/// finished (or retried) after the answer, the row deleted once the message is durable. So a slow, paused or
+/// throttled or down), it is written here instead (a transactional outbox) and the delivery is answered; in the
+/// background the send is finished (or retried) and the row deleted once the message is durable. So a slow, paused or
 /// unavailable queue delays posting, never the acknowledgement (Shopify's 5 s), and never loses an event, while a
 /// healthy queue costs no table rows. A row that outlives RelayAfter (its instance crashed, or the send failed) is sent
 /// by whichever instance sweeps next (OutboxSweeper); a message sent twice is posted once, because posting is
-/// idempotent by event id. Each instance writes its own partition, so its rows share transactions.
+/// idempotent by event id. Each instance writes its own partition; events kept at the same moment share a row.
 /// </summary>
 public sealed partial class Outbox : IAsyncDisposable
 {
@@ -81,6 +81,8 @@ public sealed partial class Outbox : IAsyncDisposable
             LogSendFailed(_log, sending.Exception!.GetBaseException(), e.EventId);
             return await KeepAsync(new Keeping(e, json, null, Relay: true), ct);
         }
+        // The sender hung up, not the queue: nothing to keep for an answer nobody waits for (its send may still land).
+        ct.ThrowIfCancellationRequested();
         Interlocked.Increment(ref _keptWhileOverdue);
         if (Interlocked.Increment(ref _overdue) == 1) LogQueueOverdue(_log, e.EventId, QueuePatience);
         _ = sending.ContinueWith(_ =>
