@@ -50,8 +50,8 @@ public sealed partial class Outbox : IAsyncDisposable
     /// <summary>How long an answer waits for the queue to take its event before keeping it here instead.</summary>
     public TimeSpan QueuePatience => _options.Value.QueuePatience;
 
-    /// <summary>An event kept here: the row holding it (with others kept at the same moment), and the queue send that outlived the patience, if any.</summary>
-    public sealed record Kept(CanonicalEvent Event, string Partition, string RowKey, Task? Sending = null);
+    /// <summary>Where an event was kept: the row holding it (with others kept at the same moment), and its queue send that outlived the patience, if any.</summary>
+    public sealed record Kept(string Partition, string RowKey, Task? Sending = null);
 
     sealed record Keeping(CanonicalEvent Event, byte[] Json, Task? Sending, bool Relay);
 
@@ -100,7 +100,7 @@ public sealed partial class Outbox : IAsyncDisposable
     }
 
     async Task<Kept> KeepAsync(Keeping keeping, CancellationToken ct) =>
-        new(keeping.Event, _partition, await _keeps.SubmitAsync(keeping.Relay ? "relay" : "hold", keeping, ct), keeping.Sending);
+        new(_partition, await _keeps.SubmitAsync(keeping.Relay ? "relay" : "hold", keeping, ct), keeping.Sending);
 
     /// <summary>
     /// Writes the waiting events as rows of up to a message's worth each (one transaction), and relays each row in the
