@@ -96,29 +96,9 @@ public sealed class EventQueue
     async Task<IReadOnlyList<Exception?>> SendTogetherAsync(string _, IReadOnlyList<Outgoing> events)
     {
         var results = new Exception?[events.Count];
-        var sends = new List<Task>();
-        var pack = new List<int>();
-        var packBytes = EventsOpen.Length + EventsClose.Length;
-        for (var i = 0; i < events.Count; i++)
-        {
-            var index = i;
-            var json = events[i].Json;
-            if (json.Length + EventsOpen.Length + EventsClose.Length > MaxInlineBytes)
-            {
-                sends.Add(Guard([index], () => SendAloneAsync(events[index].Event, CancellationToken.None)));
-                continue;
-            }
-            if (packBytes + json.Length + 1 > MaxInlineBytes)
-            {
-                sends.Add(SendPackAsync([.. pack]));
-                pack.Clear();
-                packBytes = EventsOpen.Length + EventsClose.Length;
-            }
-            pack.Add(i);
-            packBytes += json.Length + 1;
-        }
-        if (pack.Count > 0) sends.Add(SendPackAsync([.. pack]));
-        await Task.WhenAll(sends);
+        await Task.WhenAll(Packs([.. events.Select(e => e.Json)]).Select(pack => pack is [var one] && !FitsAlone(events[one].Json)
+            ? Guard(pack, () => SendAloneAsync(events[one].Event, CancellationToken.None))
+            : SendPackAsync(pack)));
         return results;
 
         Task SendPackAsync(List<int> items) => Guard(items, () => SendBodyAsync(Body(items.ConvertAll(i => events[i].Json)), CancellationToken.None));
@@ -135,8 +115,36 @@ public sealed class EventQueue
         ? Wrap(EventOpen, [one], EventClose)
         : Wrap(EventsOpen, [.. events], EventsClose);
 
-    /// <summary>The bytes a message body adds around its events (Body).</summary>
-    public static int BodyOverhead(int events) => EventsOpen.Length + EventsClose.Length + Math.Max(0, events - 1);
+    /// <summary>Whether an event fits a message (or an outbox row) of its own; one that does not is claim-checked.</summary>
+    public static bool FitsAlone(byte[] json) => json.Length + EventsOpen.Length + EventsClose.Length <= MaxInlineBytes;
+
+    /// <summary>
+    /// Events (as serialised, in order) grouped into as few message bodies as fit MaxInlineBytes, as indexes; an event
+    /// that does not fit alone is a group of its own, for the caller to claim-check.
+    /// </summary>
+    public static List<List<int>> Packs(IReadOnlyList<byte[]> events)
+    {
+        var packs = new List<List<int>>();
+        List<int>? pack = null;
+        var bytes = 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (!FitsAlone(events[i]))
+            {
+                packs.Add([i]);
+                continue;
+            }
+            var size = events[i].Length + 1;
+            if (pack is null || EventsOpen.Length + EventsClose.Length + bytes + size > MaxInlineBytes)
+            {
+                packs.Add(pack = []);
+                bytes = 0;
+            }
+            pack.Add(i);
+            bytes += size;
+        }
+        return packs;
+    }
 
     /// <summary>Sends a message body made by Body (an outbox row's events, as they were kept).</summary>
     public Task SendBodyAsync(byte[] body, CancellationToken ct) => _queue.SendMessageAsync(BinaryData.FromBytes(body), cancellationToken: ct);

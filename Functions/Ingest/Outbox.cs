@@ -62,7 +62,7 @@ public sealed partial class Outbox : IAsyncDisposable
     public async Task<Kept?> HandOffAsync(CanonicalEvent e, CancellationToken ct)
     {
         var json = EventQueue.Serialize(e);
-        if (json.Length + EventQueue.BodyOverhead(1) > EventQueue.MaxInlineBytes)
+        if (!EventQueue.FitsAlone(json))
         {
             await _queue.SendAloneAsync(e, ct);
             return null;
@@ -96,7 +96,7 @@ public sealed partial class Outbox : IAsyncDisposable
     public async Task<Kept?> KeepAsync(CanonicalEvent e, CancellationToken ct)
     {
         var json = EventQueue.Serialize(e);
-        return json.Length + EventQueue.BodyOverhead(1) > EventQueue.MaxInlineBytes ? null : await KeepAsync(new Keeping(e, json, null, Relay: false), ct);
+        return EventQueue.FitsAlone(json) ? await KeepAsync(new Keeping(e, json, null, Relay: false), ct) : null;
     }
 
     async Task<Kept> KeepAsync(Keeping keeping, CancellationToken ct) =>
@@ -108,30 +108,19 @@ public sealed partial class Outbox : IAsyncDisposable
     /// </summary>
     async Task<IReadOnlyList<string>> KeepTogetherAsync(string lane, IReadOnlyList<Keeping> waiting)
     {
-        var rows = new List<(TableEntity Row, List<Keeping> Events)>();
         var rowKeys = new string[waiting.Count];
-        List<Keeping>? current = null;
-        var bytes = 0;
-        for (var i = 0; i < waiting.Count; i++)
-        {
-            var size = waiting[i].Json.Length + 1;
-            if (current is null || bytes + size + EventQueue.BodyOverhead(current.Count + 1) > EventQueue.MaxInlineBytes)
-            {
-                // Named after its first event, made unique: one event kept twice (a claim taken over here) is two rows, posted once.
-                current = [];
-                rows.Add((new TableEntity(_partition, $"{Keys.Escape(waiting[i].Event.EventId)}|{Guid.NewGuid():N}"), current));
-                bytes = 0;
-            }
-            current.Add(waiting[i]);
-            bytes += size;
-            rowKeys[i] = rows[^1].Row.RowKey;
-        }
         var now = _clock.GetUtcNow();
-        foreach (var (row, events) in rows)
+        var rows = EventQueue.Packs([.. waiting.Select(k => k.Json)]).ConvertAll(pack =>
         {
-            row["Events"] = EventQueue.Body(events.ConvertAll(k => k.Json));
-            row["AcceptedAt"] = now;
-        }
+            var events = pack.ConvertAll(i => waiting[i]);
+            // Named after its first event, made unique: one event kept twice (a claim taken over here) is two rows, posted once.
+            var row = new TableEntity(_partition, $"{Keys.Escape(events[0].Event.EventId)}|{Guid.NewGuid():N}")
+            {
+                ["Events"] = EventQueue.Body(events.ConvertAll(k => k.Json)), ["AcceptedAt"] = now,
+            };
+            foreach (var i in pack) rowKeys[i] = row.RowKey;
+            return (Row: row, Events: events);
+        });
         if (rows is [var single]) await _table.AddEntityAsync(single.Row);
         else await _table.SubmitTransactionAsync(rows.ConvertAll(r => new TableTransactionAction(TableTransactionActionType.Add, r.Row)));
         if (lane == "relay")
