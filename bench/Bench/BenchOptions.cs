@@ -12,6 +12,8 @@ public sealed record BenchOptions
     public bool SeparateServices { get; init; } = true;
     /// <summary>A folder (a RAM disk such as /dev/shm) for a file-backed Azurite queue; null keeps it in memory.</summary>
     public string? QueueFiles { get; init; }
+    /// <summary>Deliveries/s offered in the latency phase instead of 0.5x this run's raw send rate: A/B runs of one setting at one load.</summary>
+    public double? Offered { get; init; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -26,8 +28,9 @@ public sealed record BenchOptions
                 "--history" => o with { History = int.Parse(args[++i]) },
                 "--results" => o with { ResultsDirectory = args[++i] },
                 "--queue-files" => o with { QueueFiles = args[++i] },
+                "--offered" => o with { Offered = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) },
                 "--azurite" => o with { SeparateServices = args[++i] switch { "split" => true, "one" => false, var v => throw new ArgumentException($"--azurite {v}: expected split or one.") } },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one --queue-files DIR"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one --queue-files DIR --offered PER_SECOND"),
             };
         }
         return o;

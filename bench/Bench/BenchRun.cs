@@ -64,7 +64,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         var fresh = await PipelineAsync(http, storage, cpu, "fresh");
         // On the same books as the ingest ratio it belongs to (before the history), then drained: a load above what the
         // pipeline sustains leaves a backlog, which must not slow the phases after it.
-        var targetRate = rawQueue.PerSecond * BenchResult.IngestTarget;
+        var targetRate = options.Offered ?? rawQueue.PerSecond * BenchResult.IngestTarget;
         log.WriteLine($"ingest latency at the target load ({targetRate:0}/s, open loop; unanswered after {ShopifyTimeout.TotalSeconds:0} s counts as failed)");
         // Webhooks come from many senders: no cap on connections here, or deliveries would queue inside this client.
         using var senders = new HttpClient { BaseAddress = http.BaseAddress, Timeout = http.Timeout };
@@ -214,6 +214,9 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     {
         var connection = await CreateConnectionAsync(http, "at-rate");
         var cpuBefore = cpu.Seconds();
+        // Wall-clock start, to set the timeline beside host.log and bench/azurite-loop-stalls.js's logs.
+        var from = DateTimeOffset.UtcNow;
+        log.WriteLine($"  from {from:HH:mm:ss.fff} UTC (epoch {from.ToUnixTimeMilliseconds() / 1000.0:0.000} s)");
         var r = await Load.RunAtRateAsync(perSecond, options.Duration, async i =>
         {
             using var timeout = new CancellationTokenSource(ShopifyTimeout);
