@@ -28,7 +28,7 @@ public sealed record BenchOptions
                 "--history" => o with { History = int.Parse(args[++i]) },
                 "--results" => o with { ResultsDirectory = args[++i] },
                 "--queue-files" => o with { QueueFiles = args[++i] },
-                "--offered" => o with { Offered = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) },
+                "--offered" => o with { Offered = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) is > 0 and var rate ? rate : throw new ArgumentException($"--offered {args[i]}: expected deliveries per second above 0.") },
                 "--azurite" => o with { SeparateServices = args[++i] switch { "split" => true, "one" => false, var v => throw new ArgumentException($"--azurite {v}: expected split or one.") } },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one --queue-files DIR --offered PER_SECOND"),
             };
