@@ -113,7 +113,7 @@ public sealed class EventQueue
     /// <summary>A message body for events already serialised ({"event":e} or {"events":[...]}); the caller keeps it within MaxInlineBytes.</summary>
     public static byte[] Body(IReadOnlyList<byte[]> events) => events is [var one]
         ? Wrap(EventOpen, [one], EventClose)
-        : Wrap(EventsOpen, [.. events], EventsClose);
+        : Wrap(EventsOpen, events, EventsClose);
 
     /// <summary>Whether an event fits a message (or an outbox row) of its own; one that does not is claim-checked.</summary>
     public static bool FitsAlone(byte[] json) => json.Length + EventsOpen.Length + EventsClose.Length <= MaxInlineBytes;
@@ -150,7 +150,7 @@ public sealed class EventQueue
     public Task SendBodyAsync(byte[] body, CancellationToken ct) => _queue.SendMessageAsync(BinaryData.FromBytes(body), cancellationToken: ct);
 
     /// <summary>{"event":e} or {"events":[e1,e2,...]} from events already serialised, without serialising them twice.</summary>
-    static byte[] Wrap(byte[] open, List<byte[]> events, byte[] close)
+    static byte[] Wrap(byte[] open, IReadOnlyList<byte[]> events, byte[] close)
     {
         using var buffer = new MemoryStream(open.Length + close.Length + events.Sum(e => e.Length + 1));
         buffer.Write(open);
