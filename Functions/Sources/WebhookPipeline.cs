@@ -1,3 +1,4 @@
+using System.Buffers;
 using Azure;
 using Connectors.Activity;
 using Connectors.Connections;
@@ -179,15 +180,27 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
     /// <summary>Reads the whole body up to the limit; null when it is larger.</summary>
     static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes) return null;
-        var buffer = new MemoryStream(request.ContentLength is { } n ? (int)n : 4096);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        if (request.ContentLength is { } length)
         {
-            if (buffer.Length + read > MaxBodyBytes) return null;
-            buffer.Write(chunk, 0, read);
+            if (length > MaxBodyBytes) return null;
+            // Webhooks declare their length: read straight into a buffer of that size (the server holds the body to it).
+            var exact = new byte[length];
+            var filled = await request.Body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, ct);
+            return exact.AsMemory(0, filled);
         }
+
+        var buffer = new MemoryStream(4096);
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally { ArrayPool<byte>.Shared.Return(chunk); }
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 

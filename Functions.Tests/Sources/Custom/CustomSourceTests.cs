@@ -176,6 +176,24 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_chunked_body_without_a_length_is_read_whole_and_still_bounded()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var request = SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("CHUNKED-1"));
+        request.Headers.TransferEncodingChunked = true;
+        var (status, body) = await host.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("accepted", body.GetProperty("status").GetString());
+        Assert.Equal("CHUNKED-1", (await host.QueuedForAsync(c.Id)).Single().ExternalId);
+
+        var big = SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", "{\"external_id\":\"BIG\",\"pad\":\"" + new string('x', 1024 * 1024) + "\"}");
+        big.Headers.TransferEncodingChunked = true;
+        (status, body) = await host.SendAsync(big);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("too_large", body.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task An_order_too_large_for_a_queue_message_goes_through_a_claim_check()
     {
         var c = await host.CreateConnectionAsync("custom");
