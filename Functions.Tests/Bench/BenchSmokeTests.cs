@@ -26,5 +26,8 @@ public sealed class BenchSmokeTests
         Assert.Equal(["azurite-blob", "azurite-queue", "azurite-table", "host", "load"], result.Fresh.CpuMsPerOrder.Keys.Order());
         Assert.True(result.Fresh.CpuMsPerOrder["host"] > 0 && result.Fresh.CpuMsPerOrder["azurite-table"] > 0, result.Table());
         Assert.Contains("CPU ms per order, host", result.Table());
+        // The host's own count of its storage requests, read over its admin route around each phase.
+        Assert.True(result.Fresh.TableRequestsPerOrder > 1 && result.WithHistory.StorageRequestsPerOrder["queue send"] > 0, result.Table());
+        Assert.Contains("table requests per order", result.Table());
     }
 }

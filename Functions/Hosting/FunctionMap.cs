@@ -3,6 +3,7 @@ using Connectors.Connections;
 using Connectors.Posting;
 using Connectors.Sources;
 using Connectors.Sources.Custom;
+using Connectors.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -34,6 +35,7 @@ public static class FunctionMap
         admin.MapConnectionAdmin();
         admin.MapPoisonAdmin();
         admin.MapBooksAdmin();
+        admin.MapStorageRequestsAdmin();
         return app;
     }
 

@@ -30,6 +30,7 @@ public static class Routes
     public const string AdminTrialBalance = "admin/trial-balance";
     public const string AdminCustomers = "admin/customers";
     public const string AdminPoisonReplay = "admin/poison/replay";
+    public const string AdminStorageRequests = "admin/storage-requests";
 }
 
 public static class QueueNames

@@ -18,8 +18,10 @@ public sealed class StorageAccount
     public TableServiceClient Tables { get; }
     public QueueServiceClient Queues { get; }
     public BlobServiceClient Blobs { get; }
+    /// <summary>What this process has asked of the account so far (GET /api/admin/storage-requests).</summary>
+    public StorageRequests Requests { get; }
 
-    StorageAccount(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs) => (Tables, Queues, Blobs) = (tables, queues, blobs);
+    StorageAccount(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs, StorageRequests requests) => (Tables, Queues, Blobs, Requests) = (tables, queues, blobs, requests);
 
     public static StorageAccount FromConfiguration(IConfiguration config, QueueMessageEncoding encoding = QueueMessageEncoding.Base64)
     {
@@ -28,15 +30,32 @@ public sealed class StorageAccount
         return FromIdentity(StorageIdentity.FromConfiguration(config), encoding);
     }
 
-    public static StorageAccount FromIdentity(StorageIdentity identity, QueueMessageEncoding encoding = QueueMessageEncoding.Base64) => new(
-        new TableServiceClient(identity.TableServiceUri, identity.Credential, Quick(new TableClientOptions())),
-        new QueueServiceClient(identity.QueueServiceUri, identity.Credential, QueueOptions(encoding)),
-        new BlobServiceClient(identity.BlobServiceUri, identity.Credential, Quick(new BlobClientOptions())));
+    public static StorageAccount FromIdentity(StorageIdentity identity, QueueMessageEncoding encoding = QueueMessageEncoding.Base64)
+    {
+        var requests = new StorageRequests();
+        return new(
+            new TableServiceClient(identity.TableServiceUri, identity.Credential, Counted(Quick(new TableClientOptions()), requests, "table")),
+            new QueueServiceClient(identity.QueueServiceUri, identity.Credential, Counted(QueueOptions(encoding), requests, "queue")),
+            new BlobServiceClient(identity.BlobServiceUri, identity.Credential, Counted(Quick(new BlobClientOptions()), requests, "blob")),
+            requests);
+    }
 
-    public static StorageAccount FromConnectionString(string connectionString, QueueMessageEncoding encoding = QueueMessageEncoding.Base64) => new(
-        new TableServiceClient(connectionString, Quick(new TableClientOptions())),
-        new QueueServiceClient(connectionString, QueueOptions(encoding)),
-        new BlobServiceClient(connectionString, Quick(new BlobClientOptions())));
+    public static StorageAccount FromConnectionString(string connectionString, QueueMessageEncoding encoding = QueueMessageEncoding.Base64)
+    {
+        var requests = new StorageRequests();
+        return new(
+            new TableServiceClient(connectionString, Counted(Quick(new TableClientOptions()), requests, "table")),
+            new QueueServiceClient(connectionString, Counted(QueueOptions(encoding), requests, "queue")),
+            new BlobServiceClient(connectionString, Counted(Quick(new BlobClientOptions()), requests, "blob")),
+            requests);
+    }
+
+    /// <summary>Per retry, so a request that had to be repeated counts as what it cost the storage.</summary>
+    static T Counted<T>(T options, StorageRequests requests, string service) where T : Azure.Core.ClientOptions
+    {
+        options.AddPolicy(requests.For(service), Azure.Core.HttpPipelinePosition.PerRetry);
+        return options;
+    }
 
     /// <summary>
     /// Few, short retries: a webhook sender waits a few seconds at most (Shopify: 5 s), so an outage must turn into

@@ -15,6 +15,12 @@ public sealed record PipelineResult
     public double AcceptToPostedP95Ms { get; init; }
     /// <summary>CPU milliseconds per order, by process, from the first send until every order is posted.</summary>
     public IReadOnlyDictionary<string, double> CpuMsPerOrder { get; init; } = new Dictionary<string, double>();
+    /// <summary>The host's storage requests per order over the same span, by "service kind" ("table query", "queue send").</summary>
+    public IReadOnlyDictionary<string, double> StorageRequestsPerOrder { get; init; } = new Dictionary<string, double>();
+
+    public double TableRequestsPerOrder => StorageRequestsPerOrder.Where(r => r.Key.StartsWith("table ", StringComparison.Ordinal)).Sum(r => r.Value);
+    /// <summary>Reads that are not point reads: the only requests whose cost can grow with the books.</summary>
+    public double TableQueriesPerOrder => StorageRequestsPerOrder.GetValueOrDefault("table query");
 }
 
 /// <summary>Deliveries offered at a fixed rate (open loop): how many were accepted and how long each waited.</summary>
@@ -74,6 +80,8 @@ public sealed record BenchResult
         sb.AppendLine($"| growth (with history / without) | {GrowthRatio:0.00} | >= 0.9 |");
         sb.AppendLine($"| raw Azurite table inserts/s into a table holding the history | {RawTableInsertsWithHistoryPerSecond:0} | |");
         sb.AppendLine($"| Azurite's own growth (raw table inserts with history / without) | {StorageGrowthRatio:0.00} | |");
+        sb.AppendLine($"| the host's table requests per order: empty books / with history | {Fresh.TableRequestsPerOrder:0.00} / {WithHistory.TableRequestsPerOrder:0.00} | |");
+        sb.AppendLine($"| of which point reads / queries (any read not by both keys) | {Fresh.StorageRequestsPerOrder.GetValueOrDefault("table point-read"):0.000} / {Fresh.TableQueriesPerOrder:0.000}; {WithHistory.StorageRequestsPerOrder.GetValueOrDefault("table point-read"):0.000} / {WithHistory.TableQueriesPerOrder:0.000} | |");
         sb.AppendLine($"| host peak RSS MB | {HostPeakRssMb:0} | <= 300 |");
         foreach (var process in Fresh.CpuMsPerOrder.Keys)
             sb.AppendLine($"| CPU ms per order, {process}: empty books / with history | {Fresh.CpuMsPerOrder[process]:0.00} / {WithHistory.CpuMsPerOrder.GetValueOrDefault(process):0.00} | |");

@@ -136,6 +136,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     {
         var connection = await CreateConnectionAsync(http, label);
         var stockBefore = await StockAsync(http);
+        var requestsBefore = await StorageRequestsAsync(http);
         var cpuBefore = cpu.Seconds();
         var firstSend = Stopwatch.StartNew();
         var ingest = await Load.RunAsync(options.Concurrency, options.Duration, null, i => DeliverAsync(http, connection, $"{label}-{i}"));
@@ -146,6 +147,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         await DrainAsync(storage);
         var allPosted = firstSend.Elapsed;
         var cpuPerOrder = CpuMeter.PerOrder(cpuBefore, cpu.Seconds(), ingest.Completed);
+        var requestsPerOrder = PerOrder(requestsBefore, await StorageRequestsAsync(http), ingest.Completed);
         var entries = await new ActivityLog(storage, TimeProvider.System).ListAsync(connection.Id, ingest.Completed + 10, default);
         var notPosted = entries.Count(e => e.Status is not (ActivityStatus.Posted or ActivityStatus.Failed));
         if (notPosted > 0) throw new InvalidOperationException($"The queue is empty but {notPosted} accepted orders are not posted.");
@@ -169,9 +171,11 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             EndToEndPerSecond = ingest.Completed / allPosted.TotalSeconds,
             AcceptToPostedP95Ms = Percentiles.Of(postLatencies, 95),
             CpuMsPerOrder = cpuPerOrder,
+            StorageRequestsPerOrder = requestsPerOrder,
         };
         log.WriteLine($"  end-to-end: {result.EndToEndPerSecond:0}/s, accept-to-posted p95 {result.AcceptToPostedP95Ms:0} ms, failed postings {failedPostings}");
         log.WriteLine($"  CPU ms per order: {CpuMeter.Describe(cpuPerOrder)}");
+        log.WriteLine($"  host's storage requests per order: {string.Join(", ", requestsPerOrder.Select(r => $"{r.Key} {r.Value:0.###}"))}");
         return result;
     }
 
@@ -295,6 +299,22 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException("Could not create the bench connection: " + json);
         return new Connection(json.GetProperty("id").GetString()!, new Uri(json.GetProperty("deliveryUrl").GetString()!).AbsolutePath, json.GetProperty("signingSecret").GetString()!);
     }
+
+    /// <summary>The host's storage requests so far, by "service kind" (GET /api/admin/storage-requests).</summary>
+    static async Task<Dictionary<string, long>> StorageRequestsAsync(HttpClient http)
+    {
+        using var response = await http.SendAsync(Admin(HttpMethod.Get, "/api/admin/storage-requests"));
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException("Could not read the host's storage requests: " + json);
+        return json.GetProperty("requests").EnumerateArray()
+            .GroupBy(r => $"{r.GetProperty("service").GetString()} {r.GetProperty("kind").GetString()}")
+            .ToDictionary(g => g.Key, g => g.Sum(r => r.GetProperty("requests").GetInt64()));
+    }
+
+    /// <summary>Requests made between two readings, per order; the kinds in a fixed order so runs compare line by line.</summary>
+    static SortedDictionary<string, double> PerOrder(Dictionary<string, long> before, Dictionary<string, long> after, int orders) =>
+        new(after.Where(a => a.Value != before.GetValueOrDefault(a.Key))
+            .ToDictionary(a => a.Key, a => orders == 0 ? 0 : (a.Value - before.GetValueOrDefault(a.Key)) / (double)orders), StringComparer.Ordinal);
 
     /// <summary>The host's peak resident memory (VmHWM), in MB.</summary>
     static double PeakRssMb(HostProcess host)

@@ -1,0 +1,25 @@
+using Connectors.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Connectors.Storage;
+
+/// <summary>GET /api/admin/storage-requests: this instance's storage requests since it started, by service, resource and kind.</summary>
+public static class StorageRequestsAdmin
+{
+    public sealed record Answer(DateTimeOffset Since, long Total, IReadOnlyList<StorageRequests.Count> Requests);
+
+    public static RouteGroupBuilder MapStorageRequestsAdmin(this RouteGroupBuilder admin)
+    {
+        admin.MapGet(Routes.AdminStorageRequests, Get);
+        return admin;
+    }
+
+    public static Ok<Answer> Get(StorageAccount storage)
+    {
+        var counts = storage.Requests.Snapshot();
+        return TypedResults.Ok(new Answer(storage.Requests.Since, counts.Sum(c => c.Requests), counts));
+    }
+}
