@@ -76,6 +76,24 @@ public sealed class StorageRequestsTests(HostFixture host) : IClassFixture<HostF
             r.GetProperty("service").GetString() == "queue" && r.GetProperty("resource").GetString() == QueueNames.Events && r.GetProperty("kind").GetString() == "receive");
     }
 
+    [Theory]
+    [InlineData("table", "GET", "https://shop.table.core.windows.net/Orders(PartitionKey='c1',RowKey='o1')", "Orders", "point-read")]
+    [InlineData("table", "GET", "https://shop.table.core.windows.net/Orders()?$filter=PartitionKey%20eq%20'c1'", "Orders", "query")]
+    [InlineData("table", "POST", "https://shop.table.core.windows.net/$batch", "$batch", "transaction")]
+    [InlineData("table", "PATCH", "http://127.0.0.1:10002/devstoreaccount1/Receipts(PartitionKey='c1',RowKey='k')", "Receipts", "update")]
+    [InlineData("table", "POST", "http://127.0.0.1:10002/devstoreaccount1/Activity", "Activity", "insert")]
+    [InlineData("queue", "POST", "https://shop.queue.core.windows.net/connector-events/messages", "connector-events", "send")]
+    [InlineData("queue", "GET", "https://shop.queue.core.windows.net/connector-events/messages?numofmessages=32", "connector-events", "receive")]
+    [InlineData("queue", "DELETE", "http://azurite:10001/devstoreaccount1/connector-events/messages/abc?popreceipt=x", "connector-events", "delete")]
+    [InlineData("blob", "PUT", "https://shop.blob.core.windows.net/raw-deliveries/c1/2026/11/30/key", "raw-deliveries", "put")]
+    public void Azure_and_Azurite_addresses_name_the_same_resource(string service, string method, string url, string resource, string kind)
+    {
+        var request = new Azure.Core.Pipeline.HttpClientTransport().CreateRequest();
+        request.Method = Azure.Core.RequestMethod.Parse(method);
+        request.Uri.Reset(new Uri(url));
+        Assert.Equal((service, resource, kind), StorageRequests.Classify(service, request));
+    }
+
     /// <summary>One order in, then wait until it is posted.</summary>
     async Task PostOneAsync(CreatedConnection c, string externalId)
     {

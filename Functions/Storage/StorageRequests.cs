@@ -24,7 +24,9 @@ public sealed class StorageRequests
     /// <summary>The pipeline policy for one service's client; every client of that service shares it.</summary>
     public HttpPipelinePolicy For(string service) => new Counter(this, service);
 
-    void Add(string service, Request request) => _counts.AddOrUpdate((service, Resource(service, request.Uri), Kind(service, request)), 1, static (_, n) => n + 1);
+    void Add(string service, Request request) => _counts.AddOrUpdate(Classify(service, request), 1, static (_, n) => n + 1);
+
+    internal static (string Service, string Resource, string Kind) Classify(string service, Request request) => (service, Resource(service, request.Uri), Kind(service, request));
 
     /// <summary>The table, queue or container a request names: the first path segment after the account (path-style
     /// for Azurite, host-style in Azure), without the keys of a table row.</summary>
