@@ -6,7 +6,7 @@ namespace Connectors.Storage;
 
 /// <summary>
 /// Every request this process sends to storage, counted by service, resource and kind ("table Orders point-read",
-/// "queue events send"): what an order costs the storage, and the proof that the hot path never queries a table
+/// "queue connector-events send"): what an order costs the storage, and the proof that the hot path never queries a table
 /// (a query is the only request whose cost can grow with the books). Counted per attempt, retries included.
 /// </summary>
 public sealed class StorageRequests
