@@ -168,7 +168,7 @@ public static class ConnectionAdmin
     /// <summary>The URL to paste into the shop; token routes only know theirs when it is issued (it is stored hashed).</summary>
     public static string? DeliveryUrl(HttpRequest request, ConnectorOptions options, HostJson hostJson, Connection c, string? token)
     {
-        var root = (options.PublicBaseUrl?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}") + "/" + (hostJson.RoutePrefix.Length > 0 ? hostJson.RoutePrefix + "/" : "");
+        var root = (options.PublicBase?.AbsoluteUri ?? $"{request.Scheme}://{request.Host}/") + (hostJson.RoutePrefix.Length > 0 ? hostJson.RoutePrefix + "/" : "");
         return c.Platform switch
         {
             Platform.Custom => root + Routes.Custom.Replace("{connectionId}", c.Id),

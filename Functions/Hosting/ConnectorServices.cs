@@ -19,7 +19,8 @@ public static class ConnectorServices
     {
         services.AddSingleton(hostJson);
         services.AddSingleton(hostJson.Queues);
-        services.Configure<ConnectorOptions>(config);
+        services.AddOptions<ConnectorOptions>().Bind(config).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConnectorOptions>, ConnectorOptions.Check>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => StorageAccount.FromConfiguration(config, StorageAccount.EncodingFor(hostJson.Queues.MessageEncoding)));
 
