@@ -10,7 +10,7 @@ public sealed class BenchSmokeTests
     [Fact]
     public async Task Smoke_run_accepts_and_posts_everything_and_computes_every_ratio()
     {
-        var options = BenchOptions.Parse(["--smoke", "--seconds", "1", "--history", "50", "--results", Path.Combine(Path.GetTempPath(), "connectors-bench-smoke")]);
+        var options = BenchOptions.Parse(["--smoke", "--seconds", "1", "--history", "50", "--repeat", "2", "--results", Path.Combine(Path.GetTempPath(), "connectors-bench-smoke")]);
         var log = new StringWriter();
         var result = await new BenchRun(options, log).RunAsync().WaitAsync(TimeSpan.FromSeconds(150));
 
@@ -29,5 +29,19 @@ public sealed class BenchSmokeTests
         // The host's own count of its storage requests, read over its admin route around each phase.
         Assert.True(result.Fresh.TableRequestsPerOrder > 1 && result.WithHistory.StorageRequestsPerOrder["queue send"] > 0, result.Table());
         Assert.Contains("table requests per order", result.Table());
+        // Two latency phases, each drained before the next: both p99s listed, the median one in the table's row.
+        Assert.Equal(2, result.AtTargetLoadP99sMs.Count);
+        Assert.Contains(result.AtTargetLoad.P99Ms, result.AtTargetLoadP99sMs);
+        Assert.Contains("each of 2 latency phases", result.Table());
+    }
+
+    [Theory]
+    [InlineData("--repeat", "0")]
+    [InlineData("--offered", "-5")]
+    [InlineData("--azurite", "three")]
+    public void Options_out_of_range_are_refused_naming_the_option(string option, string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => BenchOptions.Parse([option, value]));
+        Assert.Contains(option, e.Message);
     }
 }

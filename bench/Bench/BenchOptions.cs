@@ -14,6 +14,8 @@ public sealed record BenchOptions
     public string? QueueFiles { get; init; }
     /// <summary>Deliveries/s offered in the latency phase instead of 0.5x this run's raw send rate: A/B runs of one setting at one load.</summary>
     public double? Offered { get; init; }
+    /// <summary>Latency phases run back to back (each drained before the next): one run's p99 spreads widely, N show how far.</summary>
+    public int Repeat { get; init; } = 1;
 
     public static BenchOptions Parse(string[] args)
     {
@@ -29,8 +31,9 @@ public sealed record BenchOptions
                 "--results" => o with { ResultsDirectory = args[++i] },
                 "--queue-files" => o with { QueueFiles = args[++i] },
                 "--offered" => o with { Offered = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) is > 0 and var rate ? rate : throw new ArgumentException($"--offered {args[i]}: expected deliveries per second above 0.") },
+                "--repeat" => o with { Repeat = int.Parse(args[++i]) is >= 1 and var n ? n : throw new ArgumentException($"--repeat {args[i]}: expected 1 or more latency phases.") },
                 "--azurite" => o with { SeparateServices = args[++i] switch { "split" => true, "one" => false, var v => throw new ArgumentException($"--azurite {v}: expected split or one.") } },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one --queue-files DIR --offered PER_SECOND"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one --queue-files DIR --offered PER_SECOND --repeat N"),
             };
         }
         return o;
