@@ -30,7 +30,7 @@ public sealed class DirectIngest(IServiceProvider services)
         var key = _activity.NewKey();
         var eventId = EventIds.For(connection.Id, draft.DedupeKey);
         var raw = await _archive.SaveAsync(connection.Id, key, now, body, headers, default);
-        var (_, claim, _) = await _receipts.ClaimAsync(connection.Id, draft.DedupeKey, eventId, default);
+        var (_, claim, _) = await _receipts.ClaimAsync(connection.Id, draft.DedupeKey, eventId, null, default);
         var (stamped, entry) = Ingestor.Stamp(connection, "order.created", draft, eventId, key, now, raw);
         await _activity.RecordAcceptedAsync(entry, default);
         await _receipts.CompleteAsync(claim!, default);

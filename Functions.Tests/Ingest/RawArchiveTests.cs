@@ -12,7 +12,8 @@ using Microsoft.AspNetCore.Http;
 namespace Connectors.Tests.Ingest;
 
 /// <summary>
-/// Small bodies are archived as table rows, large ones as blobs, and both (and blob references written before the
+/// Small bodies are archived as table rows (on the receipt claim when the delivery carries one event), large ones as
+/// blobs, and all (and blob references written before the
 /// table existed) load back with their kept headers, never the signatures; archived deliveries replay from either.
 /// </summary>
 public sealed class RawArchiveTests(IngestOnlyHostFixture host) : IClassFixture<IngestOnlyHostFixture>
@@ -100,6 +101,49 @@ public sealed class RawArchiveTests(IngestOnlyHostFixture host) : IClassFixture<
 
         Assert.Equal(body, loaded);
         AssertKeptHeaders(headers);
+    }
+
+    [Fact]
+    public async Task A_delivery_of_one_event_keeps_its_body_on_the_receipt_claim_and_no_row_of_its_own()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var order = CustomOrders.Created("CARRY-1");
+        var (status, _) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", order));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var queued = Assert.Single(await host.QueuedForAsync(c.Id));
+        Assert.StartsWith("receipt:", queued.RawBlob);
+        var (loaded, headers) = await Archive.LoadAsync(queued.RawBlob, CancellationToken.None);
+        Assert.Equal(order, Encoding.UTF8.GetString(loaded));
+        Assert.Equal("order.created", headers["X-Connectors-Event"].ToString());
+        Assert.False(headers.ContainsKey("X-Connectors-Signature"));
+
+        var rows = 0;
+        var partition = Keys.Escape(c.Id) + "|";
+        await foreach (var _ in host.Storage.Table(TableNames.RawDeliveries).QueryAsync<TableEntity>(r => r.PartitionKey.CompareTo(partition) >= 0 && r.PartitionKey.CompareTo(partition + "~") < 0)) rows++;
+        Assert.Equal(0, rows);
+    }
+
+    [Fact]
+    public async Task An_abandoned_claim_keeps_its_body_until_the_retry_takes_it_over_at_once_with_its_own()
+    {
+        var receipts = host.Service<Receipts>();
+        var reference = Receipts.RawReference("conn-abandon", "order|A-1");
+        var (first, claim, _) = await receipts.ClaimAsync("conn-abandon", "order|A-1", "ev_a1", new RawArchive.Carried("first"u8.ToArray(), "{}"), CancellationToken.None);
+        Assert.Equal(Receipts.ClaimResult.Owner, first);
+        await receipts.AbandonAsync(claim!);
+        Assert.Equal("first", Encoding.UTF8.GetString((await Archive.LoadAsync(reference, CancellationToken.None)).Body));
+
+        // The sender's retry is not made to wait for the claim to go stale.
+        var started = DateTime.UtcNow;
+        var (retry, retried, _) = await receipts.ClaimAsync("conn-abandon", "order|A-1", "ev_a1", new RawArchive.Carried("retry"u8.ToArray(), "{}"), CancellationToken.None);
+        Assert.Equal(Receipts.ClaimResult.Owner, retry);
+        Assert.True(DateTime.UtcNow - started < Receipts.WaitForOwner, "taken over at once");
+        Assert.Equal("retry", Encoding.UTF8.GetString((await Archive.LoadAsync(reference, CancellationToken.None)).Body));
+
+        await receipts.CompleteAsync(retried!, CancellationToken.None);
+        var (again, _, existing) = await receipts.ClaimAsync("conn-abandon", "order|A-1", "ev_a1", null, CancellationToken.None);
+        Assert.Equal(Receipts.ClaimResult.AlreadyEnqueued, again);
+        Assert.Equal("ev_a1", existing);
     }
 
     [Theory]

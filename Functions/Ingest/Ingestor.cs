@@ -30,9 +30,13 @@ public sealed partial class Ingestor(Receipts receipts, Outbox outbox, ActivityL
     {
         var results = new IngestedEvent[drafts.Count];
         // Events of one delivery are independent (an order update and the refunds it carries): accept them side by side.
-        await Task.WhenAll(drafts.Select(async (draft, i) => results[i] = await AcceptOneAsync(connection, eventName, draft, rawBlob, ct)));
+        await Task.WhenAll(drafts.Select(async (draft, i) => results[i] = await AcceptOneAsync(connection, eventName, draft, rawBlob, null, ct)));
         return results;
     }
+
+    /// <summary>A delivery of one event whose raw body rides on its receipt claim: the archive is the claim's row.</summary>
+    public async Task<IngestedEvent> AcceptAsync(Connection connection, string eventName, EventDraft draft, RawArchive.Carried body, CancellationToken ct) =>
+        await AcceptOneAsync(connection, eventName, draft, Task.FromResult(Receipts.RawReference(connection.Id, draft.DedupeKey)), body, ct);
 
     /// <summary>
     /// Two steps on the critical path: (archive || claim), then (accepted entry || queue send, or an outbox row if the
@@ -43,10 +47,10 @@ public sealed partial class Ingestor(Receipts receipts, Outbox outbox, ActivityL
     /// Receipts.StaleAfter and queues the same event id again, and posting, idempotent by event id, answers it
     /// "already processed"; if the send is lost, the outbox's sweep sends it.
     /// </summary>
-    async Task<IngestedEvent> AcceptOneAsync(Connection connection, string eventName, EventDraft draft, Task<string> archiving, CancellationToken ct)
+    async Task<IngestedEvent> AcceptOneAsync(Connection connection, string eventName, EventDraft draft, Task<string> archiving, RawArchive.Carried? body, CancellationToken ct)
     {
         var eventId = EventIds.For(connection.Id, draft.DedupeKey);
-        var claiming = receipts.ClaimAsync(connection.Id, draft.DedupeKey, eventId, ct);
+        var claiming = receipts.ClaimAsync(connection.Id, draft.DedupeKey, eventId, body, ct);
         string rawBlob;
         try { rawBlob = await archiving; }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -9,20 +9,29 @@ namespace Connectors.Ingest;
 
 /// <summary>
 /// Every body we receive, kept as it arrived, with the headers needed to map it again (never the signatures).
-/// Small bodies (most webhooks) are rows in RawDeliveries, written with the other rows arriving at the same moment in
-/// one transaction; larger ones are blobs in raw-deliveries. The reference returned says which: "table:{pk}/{rk}" or
-/// a blob name (references written before the table existed are blob names and still load).
+/// A small body of a delivery carrying one event rides on that event's receipt claim (Receipts; one row fewer per
+/// delivery); other small bodies are rows in RawDeliveries, written with the other rows arriving at the same moment in
+/// one transaction; larger ones are blobs in raw-deliveries. The reference says which: "receipt:{pk}/{rk}",
+/// "table:{pk}/{rk}" or a blob name (references written before the table existed are blob names and still load).
 /// </summary>
 public sealed class RawArchive(StorageAccount storage)
 {
+    /// <summary>A body with its kept headers, small enough to ride on a row of another table.</summary>
+    public sealed record Carried(byte[] Body, string HeadersJson)
+    {
+        public void AddTo(TableEntity row) { row["Body"] = Body; row["Headers"] = HeadersJson; }
+    }
+
     /// <summary>A binary property holds 64 KiB; this leaves the row room for its headers and keys.</summary>
     public const int MaxTableBodyBytes = 48 * 1024;
     /// <summary>Kept headers as JSON in one string property (64 KiB = 32K characters); beyond this the body goes to a blob.</summary>
     const int MaxTableHeaderChars = 8 * 1024;
     const string TablePrefix = "table:";
+    const string ReceiptPrefix = "receipt:";
 
     readonly BlobContainerClient _container = storage.Container(ContainerNames.Raw);
     readonly TableClient _table = storage.Table(TableNames.RawDeliveries);
+    readonly TableClient _receipts = storage.Table(TableNames.Receipts);
     readonly ConditionalBatch _rows = new(storage.Table(TableNames.RawDeliveries));
 
     /// <summary>Headers worth keeping for a replay: event and topic names, ids, content type. Signatures are not kept.</summary>
@@ -38,20 +47,31 @@ public sealed class RawArchive(StorageAccount storage)
     /// <summary>One partition per connection and day: rows archived together share it (and a transaction).</summary>
     public static string PartitionFor(string connectionId, DateTimeOffset at) => $"{Keys.Escape(connectionId)}|{at:yyyyMMdd}";
 
-    public static bool IsTableReference(string reference) => reference.StartsWith(TablePrefix, StringComparison.Ordinal);
+    /// <summary>Whether the body is kept in a table row (RawDeliveries or a receipt), not a blob.</summary>
+    public static bool IsTableReference(string reference) =>
+        reference.StartsWith(TablePrefix, StringComparison.Ordinal) || reference.StartsWith(ReceiptPrefix, StringComparison.Ordinal);
+
+    public static string ReceiptReference(string pk, string rk) => $"{ReceiptPrefix}{pk}/{rk}";
+
+    /// <summary>The body as it can ride on a receipt claim, or null when it is too large for a row (it goes to a blob).</summary>
+    public static Carried? ToCarry(ReadOnlyMemory<byte> body, IHeaderDictionary headers) =>
+        KeptHeaders(headers) is var keptJson && Fits(body, keptJson) ? new Carried(body.ToArray(), keptJson) : null;
+
+    static string KeptHeaders(IHeaderDictionary headers) => JsonSerializer.Serialize(headers.Where(h => Keep(h.Key)).ToDictionary(h => h.Key, h => h.Value.ToString()));
+
+    static bool Fits(ReadOnlyMemory<byte> body, string keptJson) => body.Length <= MaxTableBodyBytes && keptJson.Length <= MaxTableHeaderChars;
 
     public async Task<string> SaveAsync(string connectionId, string activityKey, DateTimeOffset at, ReadOnlyMemory<byte> body, IHeaderDictionary headers, CancellationToken ct)
     {
-        var kept = headers.Where(h => Keep(h.Key)).ToDictionary(h => h.Key, h => h.Value.ToString());
-        var keptJson = JsonSerializer.Serialize(kept);
-        if (body.Length <= MaxTableBodyBytes && keptJson.Length <= MaxTableHeaderChars)
+        var keptJson = KeptHeaders(headers);
+        if (Fits(body, keptJson))
             return await SaveRowAsync(PartitionFor(connectionId, at), activityKey, body, keptJson, ct);
 
         var name = NameFor(connectionId, activityKey, at);
         var options = new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = headers.ContentType.ToString() is { Length: > 0 } ct0 ? ct0 : "application/octet-stream" },
-            Metadata = new Dictionary<string, string> { ["headers"] = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(kept)) },
+            Metadata = new Dictionary<string, string> { ["headers"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(keptJson)) },
         };
         await _container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(body), options, ct);
         return name;
@@ -76,9 +96,10 @@ public sealed class RawArchive(StorageAccount storage)
         var headers = new HeaderDictionary();
         if (IsTableReference(reference))
         {
-            var slash = reference.IndexOf('/', TablePrefix.Length);
+            var (table, prefix) = reference.StartsWith(ReceiptPrefix, StringComparison.Ordinal) ? (_receipts, ReceiptPrefix) : (_table, TablePrefix);
+            var slash = reference.IndexOf('/', prefix.Length);
             if (slash < 0) throw new FormatException($"'{reference}' is not a raw archive reference.");
-            var row = (await _table.GetEntityAsync<TableEntity>(reference[TablePrefix.Length..slash], reference[(slash + 1)..], cancellationToken: ct)).Value;
+            var row = (await table.GetEntityAsync<TableEntity>(reference[prefix.Length..slash], reference[(slash + 1)..], ["Body", "Headers"], ct)).Value;
             foreach (var (k, v) in JsonSerializer.Deserialize<Dictionary<string, string>>(row.GetString("Headers") ?? "{}") ?? [])
                 headers[k] = v;
             return (row.GetBinary("Body") ?? [], headers);

@@ -7,8 +7,9 @@ namespace Connectors.Ingest;
 /// <summary>
 /// The guard that makes "queued once" hold under concurrent and repeated deliveries. One row per
 /// (connection, dedupe key): claimed by the first request, marked enqueued once its message is durable.
-/// A claim left by a request that died is taken over after StaleAfter; a concurrent duplicate waits for the
-/// owner to finish, so it can truthfully answer "already received".
+/// A claim left by a request that died is taken over after StaleAfter, one its request gave up at once; a concurrent
+/// duplicate waits for the owner to finish, so it can truthfully answer "already received". A claim may carry its
+/// delivery's raw body (RawArchive.Carried): the archive then costs no row of its own.
 /// </summary>
 public sealed class Receipts(StorageAccount storage, TimeProvider clock)
 {
@@ -24,11 +25,16 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
     /// <summary>A claim this request holds; Complete marks it enqueued, Abandon frees it for an immediate retry.</summary>
     public sealed record Claim(string ConnectionId, string RowKey, ETag ETag);
 
-    public async Task<(ClaimResult Result, Claim? Claim, string? ExistingEventId)> ClaimAsync(string connectionId, string dedupeKey, string eventId, CancellationToken ct)
+    /// <summary>Where a body carried by the claim of this dedupe key is archived (RawArchive.LoadAsync reads it).</summary>
+    public static string RawReference(string connectionId, string dedupeKey) => RawArchive.ReceiptReference(Keys.Escape(connectionId), Keys.Hash(dedupeKey));
+
+    /// <param name="body">The delivery's raw body to keep on the claim (one event per delivery), or null when it is archived elsewhere.</param>
+    public async Task<(ClaimResult Result, Claim? Claim, string? ExistingEventId)> ClaimAsync(string connectionId, string dedupeKey, string eventId, RawArchive.Carried? body, CancellationToken ct)
     {
         var pk = Keys.Escape(connectionId);
         var rk = Keys.Hash(dedupeKey);
         var entity = new TableEntity(pk, rk) { ["DedupeKey"] = Clip(dedupeKey), ["EventId"] = eventId, ["State"] = "claimed", ["ClaimedAt"] = clock.GetUtcNow() };
+        body?.AddTo(entity);
         // Claims of one connection arriving together share one transaction; each still learns its own row's ETag.
         var first = await _claims.InsertAsync(entity, ct);
         if (first.Written) return (ClaimResult.Owner, new Claim(connectionId, rk, first.ETag), null);
@@ -37,10 +43,10 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
         var delay = TimeSpan.FromMilliseconds(25);
         while (true)
         {
-            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: ct);
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(pk, rk, ["State", "EventId", "ClaimedAt"], ct);
             if (!existing.HasValue)
             {
-                // The owner gave up (abandoned its claim): claim it afresh.
+                // No row (abandoned claims used to be deleted): claim it afresh.
                 try
                 {
                     var added = await _table.AddEntityAsync(entity, ct);
@@ -50,12 +56,14 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
             }
             var row = existing.Value!;
             if (row.GetString("State") == "enqueued") return (ClaimResult.AlreadyEnqueued, null, row.GetString("EventId"));
-            if (row.GetDateTimeOffset("ClaimedAt") is { } at && clock.GetUtcNow() - at > StaleAfter)
+            // Abandoned by a request that failed (its sender retries), or left by one that died: this request takes it,
+            // with its own body, and only if no one else took it first.
+            if (row.GetString("State") == "abandoned" || (row.GetDateTimeOffset("ClaimedAt") is { } at && clock.GetUtcNow() - at > StaleAfter))
             {
-                row["ClaimedAt"] = clock.GetUtcNow();
+                entity["ClaimedAt"] = clock.GetUtcNow();
                 try
                 {
-                    var updated = await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, ct);
+                    var updated = await _table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, ct);
                     return (ClaimResult.Owner, new Claim(connectionId, rk, updated.Headers.ETag ?? ETag.All), null);
                 }
                 catch (RequestFailedException e) when (e.Status == 412) { continue; }
@@ -71,10 +79,13 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
     public Task CompleteAsync(Claim claim, CancellationToken ct) =>
         _completions.UpsertMergeAsync(new TableEntity(Keys.Escape(claim.ConnectionId), claim.RowKey) { ["State"] = "enqueued", ["EnqueuedAt"] = clock.GetUtcNow() }, ct);
 
-    /// <summary>Best effort: frees the claim so the sender's retry is not made to wait for it to go stale.</summary>
+    /// <summary>
+    /// Best effort: frees the claim so the sender's retry is not made to wait for it to go stale. The row stays (marked
+    /// abandoned, taken over by the retry) so that a body it carries still backs the failed attempt's activity entry.
+    /// </summary>
     public async Task AbandonAsync(Claim claim)
     {
-        try { await _table.DeleteEntityAsync(Keys.Escape(claim.ConnectionId), claim.RowKey, claim.ETag); }
+        try { await _table.UpdateEntityAsync(new TableEntity(Keys.Escape(claim.ConnectionId), claim.RowKey) { ["State"] = "abandoned" }, claim.ETag, TableUpdateMode.Merge); }
         catch (Exception) { /* the claim goes stale and is taken over instead */ }
     }
 

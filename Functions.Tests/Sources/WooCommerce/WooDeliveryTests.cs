@@ -97,5 +97,8 @@ public sealed class WooDeliveryTests(IngestOnlyHostFixture host) : IClassFixture
         Assert.Equal("duplicate", Status(body));
         var queued = await host.QueuedForAsync(c.Id);
         Assert.Equal(["724", "726"], queued.Where(e => e.Kind == EventKind.Refund).Select(e => e.RefundId!).Order());
+        // Three events, one body: archived once in a row of its own, not on any one event's claim.
+        Assert.Single(queued.Select(e => e.RawBlob).Distinct());
+        Assert.StartsWith("table:", queued[0].RawBlob);
     }
 }
