@@ -39,7 +39,7 @@ public sealed partial class Ingestor(Receipts receipts, Outbox outbox, ActivityL
         await AcceptOneAsync(connection, eventName, draft, Task.FromResult(Receipts.RawReference(connection.Id, draft.DedupeKey)), body, ct);
 
     /// <summary>
-    /// Two steps on the critical path: (archive || claim), then (accepted entry || queue send, or an outbox row if the
+    /// Two steps on the critical path: (archive || claim; one write when the body rides on the claim), then (accepted entry || queue send, or an outbox row if the
     /// queue does not take it within Outbox.QueuePatience). The claim precedes the send (duplicates queue once) and the
     /// accepted entry never overwrites a "posted" that landed first. After the answer, the receipt is marked enqueued
     /// (the event is durable); an event kept in the outbox is sent to the queue from there. If that
