@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Connectors.Tests.Fixtures;
 
 /// <summary>
-/// Accepts a Custom order.created as the ingest route does (raw body archived, receipt claimed and marked, activity
+/// Accepts a Custom order.created as the ingest route does (receipt claimed with the raw body and marked, activity
 /// entry recorded), by calling the components directly: no HTTP and no queue. Returns the event as it would be queued.
 /// </summary>
 public sealed class DirectIngest(IServiceProvider services)
@@ -29,8 +29,10 @@ public sealed class DirectIngest(IServiceProvider services)
             throw new InvalidOperationException("The order did not map to one event.");
         var key = _activity.NewKey();
         var eventId = EventIds.For(connection.Id, draft.DedupeKey);
-        var raw = await _archive.SaveAsync(connection.Id, key, now, body, headers, default);
-        var (_, claim, _) = await _receipts.ClaimAsync(connection.Id, draft.DedupeKey, eventId, null, default);
+        // As the route does: a body that fits rides on the receipt claim, a larger one is archived on its own.
+        var carried = RawArchive.ToCarry(body, headers);
+        var raw = carried is not null ? Receipts.RawReference(connection.Id, draft.DedupeKey) : await _archive.SaveAsync(connection.Id, key, now, body, headers, default);
+        var (_, claim, _) = await _receipts.ClaimAsync(connection.Id, draft.DedupeKey, eventId, carried, default);
         var (stamped, entry) = Ingestor.Stamp(connection, "order.created", draft, eventId, key, now, raw);
         await _activity.RecordAcceptedAsync(entry, default);
         await _receipts.CompleteAsync(claim!, default);

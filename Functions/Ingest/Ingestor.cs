@@ -19,12 +19,10 @@ public sealed partial class Ingestor(Receipts receipts, Outbox outbox, ActivityL
     /// <summary>Receipts being marked enqueued after their delivery was answered; the host waits for them when it stops.</summary>
     readonly TrailingWrites _marks = new();
 
-    public Task<IReadOnlyList<IngestedEvent>> AcceptAsync(Connection connection, string eventName, IReadOnlyList<EventDraft> drafts, string rawBlob, CancellationToken ct) =>
-        AcceptAsync(connection, eventName, drafts, Task.FromResult(rawBlob), ct);
-
     /// <summary>
-    /// As above, with the raw body's archive upload still in flight: each claim runs alongside it, and nothing is
-    /// queued or answered before it has finished (a failed upload fails the delivery with 503).
+    /// Accepts a delivery's events, with the raw body's archive (a row or a blob) possibly still being written: each
+    /// claim runs alongside it, and nothing is queued or answered before it has finished (a failed write fails the
+    /// delivery with 503).
     /// </summary>
     public async Task<IReadOnlyList<IngestedEvent>> AcceptAsync(Connection connection, string eventName, IReadOnlyList<EventDraft> drafts, Task<string> rawBlob, CancellationToken ct)
     {
