@@ -7,7 +7,7 @@ namespace Connectors.Tests.Storage;
 
 /// <summary>
 /// Concurrent conditional writes into one partition go as one entity-group transaction, and each row keeps its meaning:
-/// written with its own ETag, or a conflict when an insert's row exists or a replace's version is stale (then the rest
+/// written with its own ETag, or a conflict when an insert's row exists or an update's version is stale (then the rest
 /// still land).
 /// </summary>
 public sealed class ConditionalBatchTests(HostFixture host) : IClassFixture<HostFixture>
@@ -135,7 +135,7 @@ public sealed class ConditionalBatchTests(HostFixture host) : IClassFixture<Host
     }
 
     [Fact]
-    public async Task Replaces_share_a_transaction_and_a_stale_version_conflicts_alone()
+    public async Task Updates_share_a_transaction_and_a_stale_version_conflicts_alone()
     {
         var table = await TableAsync();
         var pk = Partition();
@@ -145,7 +145,7 @@ public sealed class ConditionalBatchTests(HostFixture host) : IClassFixture<Host
         await table.UpdateEntityAsync(Row(pk, "r4", "theirs"), etags[4], TableUpdateMode.Replace);
 
         var (batch, results) = await BehindOneInFlight(table, pk, Enumerable.Range(0, 10).Select(i =>
-            (Func<ConditionalBatch, Task<WriteResult>>)(b => b.ReplaceAsync(Row(pk, $"r{i}", "v2"), etags[i], CancellationToken.None))));
+            (Func<ConditionalBatch, Task<WriteResult>>)(b => b.UpdateAsync(Row(pk, $"r{i}", "v2"), etags[i], CancellationToken.None))));
 
         Assert.False(results[4].Written);
         Assert.Equal(9, results.Count(r => r.Written));
@@ -154,15 +154,15 @@ public sealed class ConditionalBatchTests(HostFixture host) : IClassFixture<Host
         var rows = (await table.QueryAsync<TableEntity>(e => e.PartitionKey == pk && e.RowKey.CompareTo("r") >= 0).ToListAsync()).ToDictionary(r => r.RowKey);
         Assert.Equal("theirs", rows["r4"].GetString("Value"));
         Assert.Equal(9, rows.Values.Count(r => r.GetString("Value") == "v2"));
-        // Each written result carries its row's new ETag: the next replace with it is accepted.
+        // Each written result carries its row's new ETag: the next update with it is accepted.
         for (var i = 0; i < 10; i++)
             if (i != 4) Assert.Equal(rows[$"r{i}"].ETag, results[i].ETag);
-        Assert.True((await batch.ReplaceAsync(Row(pk, "r7", "v3"), results[7].ETag, CancellationToken.None)).Written);
-        Assert.False((await batch.ReplaceAsync(Row(pk, "r8", "v3"), etags[8], CancellationToken.None)).Written);
+        Assert.True((await batch.UpdateAsync(Row(pk, "r7", "v3"), results[7].ETag, CancellationToken.None)).Written);
+        Assert.False((await batch.UpdateAsync(Row(pk, "r8", "v3"), etags[8], CancellationToken.None)).Written);
     }
 
     [Fact]
-    public async Task A_row_written_in_a_commit_refuses_a_later_replace_but_a_refused_insert_leaves_it_to_the_store()
+    public async Task A_row_written_in_a_commit_refuses_a_later_update_but_a_refused_insert_leaves_it_to_the_store()
     {
         var table = await TableAsync();
         var pk = Partition();
@@ -171,15 +171,15 @@ public sealed class ConditionalBatchTests(HostFixture host) : IClassFixture<Host
         var (batch, results) = await BehindOneInFlight(table, pk, new Func<ConditionalBatch, Task<WriteResult>>[]
         {
             b => b.InsertAsync(Row(pk, "new", "inserted"), CancellationToken.None),
-            b => b.ReplaceAsync(Row(pk, "new", "replaced"), ETag.All, CancellationToken.None),
+            b => b.UpdateAsync(Row(pk, "new", "replaced"), ETag.All, CancellationToken.None),
             b => b.InsertAsync(Row(pk, "old", "inserted"), CancellationToken.None),
-            b => b.ReplaceAsync(Row(pk, "old", "replaced"), existing, CancellationToken.None),
+            b => b.UpdateAsync(Row(pk, "old", "replaced"), existing, CancellationToken.None),
         });
 
-        // "new" was just written: a replace of it in the same commit cannot hold a version anyone read.
+        // "new" was just written: an update of it in the same commit cannot hold a version anyone read.
         Assert.True(results[0].Written);
         Assert.False(results[1].Written);
-        // "old" exists, so its insert is refused; the replace of the version read still lands.
+        // "old" exists, so its insert is refused; the update of the version read still lands.
         Assert.False(results[2].Written);
         Assert.True(results[3].Written);
         Assert.Equal("inserted", (await table.GetEntityAsync<TableEntity>(pk, "new")).Value.GetString("Value"));

@@ -24,7 +24,7 @@ public static class ExactlyOnce
                 var current = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowDeltas.Key, cancellationToken: ct);
                 var row = current.HasValue ? current.Value! : await rowDeltas.First().Create();
                 foreach (var d in rowDeltas) row[d.Field] = Format(Read(row, d.Field) + d.Amount);
-                actions.Add(current.HasValue ? new(TableTransactionActionType.UpdateReplace, row, row.ETag) : new(TableTransactionActionType.Add, row));
+                actions.Add(current.HasValue ? new(TableTransactionActionType.UpdateMerge, row, row.ETag) : new(TableTransactionActionType.Add, row));
             }
             actions.Add(new(TableTransactionActionType.Add, Marker(partition, markerRowKey, deltas)));
             try

@@ -33,7 +33,7 @@ public sealed class OrderStore(StorageAccount storage, IOptions<BooksOptions> op
         var row = new TableEntity(Partition(order.ConnectionId), Keys.Escape(order.ExternalId)) { ["SaleNumber"] = order.SaleNumber };
         TableJson.Write(row, JsonSerializer.Serialize(order, BooksJson.Default.OrderState));
         var result = ifMatch is { } etag && etag != default
-            ? await _writes.ReplaceAsync(row, etag, ct)
+            ? await _writes.UpdateAsync(row, etag, ct)
             : await _writes.InsertAsync(row, ct);
         return result.Written ? result.ETag : null;
     }

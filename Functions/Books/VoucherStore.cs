@@ -92,7 +92,8 @@ public sealed class VoucherStore
             var counterRow = new TableEntity(pk, Counter) { ["Last"] = last + chunk.Count };
             var actions = new List<TableTransactionAction>(1 + 2 * chunk.Count)
             {
-                etag is { } known ? new(TableTransactionActionType.UpdateReplace, counterRow, known) : new(TableTransactionActionType.Add, counterRow),
+                // A merge: the counter's one property is written either way, and the emulator's replace is a remove plus an insert.
+                etag is { } known ? new(TableTransactionActionType.UpdateMerge, counterRow, known) : new(TableTransactionActionType.Add, counterRow),
             };
             var numbers = new string[chunk.Count];
             for (var j = 0; j < chunk.Count; j++)
@@ -167,7 +168,7 @@ public sealed class VoucherStore
             var actions = new List<TableTransactionAction>
             {
                 counter.HasValue
-                    ? new(TableTransactionActionType.UpdateReplace, new TableEntity(pk, Counter) { ["Last"] = next }, counter.Value!.ETag)
+                    ? new(TableTransactionActionType.UpdateMerge, new TableEntity(pk, Counter) { ["Last"] = next }, counter.Value!.ETag)
                     : new(TableTransactionActionType.Add, new TableEntity(pk, Counter) { ["Last"] = next }),
                 new(TableTransactionActionType.Add, Row(pk, next, draft with { Number = number })),
                 new(TableTransactionActionType.Add, new TableEntity(pk, markerKey) { ["Number"] = number }),

@@ -13,7 +13,7 @@ public readonly record struct WriteResult(bool Written, ETag ETag)
 /// <summary>
 /// Conditional writes into one partition that wait together go as one entity-group transaction (up to 100 rows, body
 /// under the 4 MiB limit): receipts claimed, accepted activity entries, small raw bodies, order rows. Each write keeps
-/// its meaning per row: an insert is refused when the row exists (409), a replace when the row is no longer the version
+/// its meaning per row: an insert is refused when the row exists (409), an update when the row is no longer the version
 /// read (If-Match, 412); a refused row is reported as a conflict and the rest are committed again without it. Any other
 /// failure fails every row of that transaction. Two writes of one row never share a transaction: once a row has been
 /// written in a commit, a later write of it is a conflict without a request (so is a later insert once one was refused).
@@ -40,14 +40,14 @@ public sealed class ConditionalBatch
     /// <summary>Storage requests sent so far (single writes and transactions): what batching saves is visible here.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
-    /// <summary>An insert (no IfMatch) or a replace of the version with that ETag.</summary>
+    /// <summary>An insert (no IfMatch) or an update of the version with that ETag.</summary>
     readonly record struct Write(TableEntity Row, ETag? IfMatch)
     {
         public bool IsInsert => IfMatch is null;
         public int ConflictStatus => IsInsert ? 409 : 412;
         public TableTransactionAction Action => IsInsert
             ? new(TableTransactionActionType.Add, Row)
-            : new(TableTransactionActionType.UpdateReplace, Row, IfMatch!.Value);
+            : new(TableTransactionActionType.UpdateMerge, Row, IfMatch!.Value);
     }
 
     /// <summary>A row's result travels with its failure, if its transaction failed for a reason other than a conflict.</summary>
@@ -55,8 +55,13 @@ public sealed class ConditionalBatch
 
     public Task<WriteResult> InsertAsync(TableEntity row, CancellationToken ct) => WriteAsync(new Write(row, null), ct);
 
-    /// <summary>Replaces the row if it is still the version with this ETag.</summary>
-    public Task<WriteResult> ReplaceAsync(TableEntity row, ETag ifMatch, CancellationToken ct) => WriteAsync(new Write(row, ifMatch), ct);
+    /// <summary>
+    /// Writes the row over the version with this ETag, if it still is that version. Sent as a merge: callers write their
+    /// whole row, and the emulator's replace is a remove plus an insert, each as dear as a scan of the table's indexes.
+    /// A property the new version no longer has stays behind, so a row must say which of its properties count
+    /// (OrderStore's JsonParts does).
+    /// </summary>
+    public Task<WriteResult> UpdateAsync(TableEntity row, ETag ifMatch, CancellationToken ct) => WriteAsync(new Write(row, ifMatch), ct);
 
     async Task<WriteResult> WriteAsync(Write write, CancellationToken ct)
     {
@@ -70,7 +75,7 @@ public sealed class ConditionalBatch
         if (BeforeCommit is { } hold) await hold();
         var results = new Outcome?[writes.Count];
         // Rows written earlier in this commit are in a version no caller has read: a later write of one is a conflict.
-        // Rows an insert was refused for exist: a later insert of one is a conflict too (a replace is left to the store).
+        // Rows an insert was refused for exist: a later insert of one is a conflict too (an update is left to the store).
         var written = new HashSet<string>(StringComparer.Ordinal);
         var exists = new HashSet<string>(StringComparer.Ordinal);
         var left = Enumerable.Range(0, writes.Count).ToList();
@@ -125,7 +130,7 @@ public sealed class ConditionalBatch
                 var w = writes[i];
                 try
                 {
-                    var response = w.IsInsert ? await _table.AddEntityAsync(w.Row) : await _table.UpdateEntityAsync(w.Row, w.IfMatch!.Value, TableUpdateMode.Replace);
+                    var response = w.IsInsert ? await _table.AddEntityAsync(w.Row) : await _table.UpdateEntityAsync(w.Row, w.IfMatch!.Value, TableUpdateMode.Merge);
                     results[i] = new Outcome(new WriteResult(true, response.Headers.ETag ?? default), null);
                 }
                 catch (RequestFailedException e) when (e.Status == w.ConflictStatus) { results[i] = new Outcome(WriteResult.Conflict, null); }
