@@ -1,7 +1,16 @@
 using System.Text.Json;
 using Connectors.Bench;
 
-// dotnet run -c Release --project bench/Bench [-- --smoke | --concurrency N --seconds S --history N --azurite split|one | --queue-depth]
+// dotnet run -c Release --project bench/Bench [-- --smoke | --concurrency N --seconds S --history N --azurite split|one | --queue-depth | --compare FILE...]
+if (args is ["--compare", .. var files])
+{
+    try { Console.WriteLine(RunComparison.Table(files)); return 0; }
+    catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+}
 if (args is ["--queue-depth"])
 {
     await QueueDepth.RunAsync(Console.Out);

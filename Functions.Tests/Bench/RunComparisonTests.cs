@@ -1,0 +1,77 @@
+extern alias BenchRunner;
+
+using System.Text.Json;
+using BenchRunner::Connectors.Bench;
+
+namespace Connectors.Tests.Bench;
+
+/// <summary>--compare puts result files side by side, including those written by earlier versions of the benchmark.</summary>
+public sealed class RunComparisonTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("connectors-compare-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Two_runs_show_side_by_side_with_their_ratios_and_a_dash_for_what_an_older_file_lacks()
+    {
+        var result = new BenchResult
+        {
+            At = new DateTimeOffset(2026, 11, 30, 11, 39, 0, TimeSpan.Zero),
+            RawQueueSendsPerSecond = 1800, RawTableInsertsPerSecond = 3000, RawTableInsertsWithHistoryPerSecond = 1800,
+            Fresh = new PipelineResult
+            {
+                IngestPerSecond = 900, EndToEndPerSecond = 600,
+                StorageRequestsPerOrder = new Dictionary<string, double> { ["table insert"] = 0.1, ["table transaction"] = 0.4, ["queue send"] = 0.08 },
+                CpuMsPerOrder = new Dictionary<string, double> { ["azurite-table"] = 1.25, ["host"] = 0.7 },
+            },
+            AtTargetLoad = new RateResult { OfferedPerSecond = 900, P99Ms = 123.45 },
+            WithHistory = new PipelineResult { EndToEndPerSecond = 300 },
+            History = 100_000,
+            HostPeakRssMb = 250,
+        };
+        var current = Path.Combine(_dir, "run-current.json");
+        File.WriteAllText(current, JsonSerializer.Serialize(result));
+        // As the first version of the benchmark wrote its results: no latency phase, no request counts.
+        var older = Path.Combine(_dir, "run-older.json");
+        File.WriteAllText(older, """{"At":"2026-11-24T08:10:51+00:00","RawQueueSendsPerSecond":459,"IngestRatio":0.08,"Fresh":{"IngestPerSecond":39,"EndToEndPerSecond":10},"WithHistory":{"EndToEndPerSecond":20}}""");
+
+        var lines = RunComparison.Table([older, current]).Split('\n', StringSplitOptions.TrimEntries);
+
+        Assert.Equal("| measure | run-older | run-current | target |", lines[0]);
+        Assert.Contains("| at (UTC) | 2026-11-24 08:10 | 2026-11-30 11:39 | |", lines);
+        Assert.Contains("| ingest / raw queue send | 0.08 | 0.50 | >= 0.5 |", lines);
+        Assert.Contains("| end-to-end / raw queue send | – | 0.33 | >= 0.3 |", lines);
+        Assert.Contains("| growth (with history / without) | – | 0.50 | >= 0.9 |", lines);
+        Assert.Contains("| Azurite's own growth | – | 0.60 | |", lines);
+        Assert.Contains("| p99 ms at that load | – | 123.5 | <= 100 |", lines);
+        // Only the table kinds count as table requests.
+        Assert.Contains("| table requests per order, empty books | – | 0.50 | |", lines);
+        Assert.Contains("| Azurite table CPU ms per order, empty books | – | 1.25 | |", lines);
+    }
+
+    [Fact]
+    public void Every_result_kept_in_the_repository_loads()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Connectors.sln"))) root = root.Parent ?? throw new InvalidOperationException("Connectors.sln not found above the test binaries.");
+        var files = Directory.GetFiles(Path.Combine(root.FullName, "bench", "results"), "run-*.json").Order().ToList();
+        Assert.NotEmpty(files);
+
+        var table = RunComparison.Table(files);
+
+        foreach (var f in files) Assert.Contains(Path.GetFileNameWithoutExtension(f), table);
+        Assert.DoesNotContain("NaN", table);
+    }
+
+    [Fact]
+    public void A_missing_or_unreadable_file_is_refused_by_name()
+    {
+        var garbage = Path.Combine(_dir, "notes.json");
+        File.WriteAllText(garbage, "p99 was fine");
+
+        Assert.Contains("missing.json", Assert.Throws<FileNotFoundException>(() => RunComparison.Table([Path.Combine(_dir, "missing.json")])).Message);
+        Assert.Contains("notes.json", Assert.Throws<InvalidDataException>(() => RunComparison.Table([garbage])).Message);
+        Assert.Contains("--compare", Assert.Throws<ArgumentException>(() => RunComparison.Table([])).Message);
+    }
+}
