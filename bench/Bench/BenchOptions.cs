@@ -33,7 +33,7 @@ public sealed record BenchOptions
                 "--offered" => o with { Offered = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) is > 0 and var rate ? rate : throw new ArgumentException($"--offered {args[i]}: expected deliveries per second above 0.") },
                 "--repeat" => o with { Repeat = int.Parse(args[++i]) is >= 1 and var n ? n : throw new ArgumentException($"--repeat {args[i]}: expected 1 or more latency phases.") },
                 "--azurite" => o with { SeparateServices = args[++i] switch { "split" => true, "one" => false, var v => throw new ArgumentException($"--azurite {v}: expected split or one.") } },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one --queue-files DIR --offered PER_SECOND --repeat N; or alone: --queue-depth, --compare FILE..."),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one --queue-files DIR --offered PER_SECOND --repeat N; or alone: --queue-depth, --transaction-cost, --compare FILE..."),
             };
         }
         return o;
