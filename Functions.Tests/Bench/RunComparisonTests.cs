@@ -2,6 +2,7 @@ extern alias BenchRunner;
 
 using System.Text.Json;
 using BenchRunner::Connectors.Bench;
+using Connectors.Tests.Fixtures;
 
 namespace Connectors.Tests.Bench;
 
@@ -53,9 +54,7 @@ public sealed class RunComparisonTests : IDisposable
     [Fact]
     public void Every_result_kept_in_the_repository_loads()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "Connectors.sln"))) root = root.Parent ?? throw new InvalidOperationException("Connectors.sln not found above the test binaries.");
-        var files = Directory.GetFiles(Path.Combine(root.FullName, "bench", "results"), "run-*.json").Order().ToList();
+        var files = Directory.GetFiles(Path.Combine(Repository.Root, "bench", "results"), "run-*.json").Order().ToList();
         Assert.NotEmpty(files);
 
         var table = RunComparison.Table(files);

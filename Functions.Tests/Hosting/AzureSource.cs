@@ -11,15 +11,7 @@ public sealed partial record AzureSource(IReadOnlyList<AzureSource.HttpEntry> Ht
     public sealed record HttpEntry(string File, string FunctionName, string Level, IReadOnlyList<string> Methods, string RouteConstant);
     public sealed record QueueEntry(string File, string FunctionName, string QueueConstant);
 
-    public static string Folder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "Functions", "Hosting", "Azure");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException("Functions/Hosting/Azure not found above " + AppContext.BaseDirectory);
-    }
+    public static string Folder() => Path.Combine(Fixtures.Repository.Root, "Functions", "Hosting", "Azure");
 
     public static AzureSource Read()
     {
