@@ -34,6 +34,8 @@ public sealed record RateResult
     public double P99Ms { get; init; }
     /// <summary>CPU milliseconds per accepted order, by process, during the phase (posting runs alongside).</summary>
     public IReadOnlyDictionary<string, double> CpuMsPerOrder { get; init; } = new Dictionary<string, double>();
+    /// <summary>The host's storage requests per accepted order during the phase, by "service kind": how well concurrent deliveries share transactions at this load.</summary>
+    public IReadOnlyDictionary<string, double> StorageRequestsPerOrder { get; init; } = new Dictionary<string, double>();
 }
 
 public sealed record BenchResult

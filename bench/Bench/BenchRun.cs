@@ -183,7 +183,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         };
         log.WriteLine($"  end-to-end: {result.EndToEndPerSecond:0}/s, accept-to-posted p95 {result.AcceptToPostedP95Ms:0} ms, failed postings {failedPostings}");
         log.WriteLine($"  CPU ms per order: {CpuMeter.Describe(cpuPerOrder)}");
-        log.WriteLine($"  host's storage requests per order: {string.Join(", ", requestsPerOrder.Select(r => $"{r.Key} {r.Value:0.###}"))}");
+        log.WriteLine($"  host's storage requests per order: {Describe(requestsPerOrder)}");
         return result;
     }
 
@@ -225,6 +225,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     async Task<RateResult> IngestAtRateAsync(HttpClient http, CpuMeter cpu, double perSecond, int run)
     {
         var connection = await CreateConnectionAsync(http, "at-rate");
+        var requestsBefore = await StorageRequestsAsync(http, byResource: true);
         var cpuBefore = cpu.Seconds();
         // Wall-clock start, to set the timeline beside host.log and bench/azurite-loop-stalls.js's logs.
         var from = DateTimeOffset.UtcNow;
@@ -235,12 +236,15 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             return await DeliverAsync(http, connection, $"rate-{i}", timeout.Token);
         });
         var cpuPerOrder = CpuMeter.PerOrder(cpuBefore, cpu.Seconds(), r.Completed);
+        var requestsPerOrder = PerOrder(requestsBefore, await StorageRequestsAsync(http, byResource: true), r.Completed);
         WriteTimeline(r.LatenciesMs, perSecond, run);
         log.WriteLine($"  {r.Completed} accepted, {r.Failed} failed, {r.PerSecond:0}/s, p50 {Percentiles.Of(r.LatenciesMs, 50):0.0} ms, p95 {Percentiles.Of(r.LatenciesMs, 95):0.0} ms, p99 {Percentiles.Of(r.LatenciesMs, 99):0.0} ms");
         log.WriteLine($"  CPU ms per accepted order while offered (posting runs too): {CpuMeter.Describe(cpuPerOrder)}");
+        log.WriteLine($"  host's storage requests per accepted order while offered: {Describe(requestsPerOrder)}");
         return new RateResult
         {
             CpuMsPerOrder = cpuPerOrder,
+            StorageRequestsPerOrder = requestsPerOrder,
             OfferedPerSecond = perSecond, Accepted = r.Completed, Failed = r.Failed,
             P50Ms = Percentiles.Of(r.LatenciesMs, 50), P95Ms = Percentiles.Of(r.LatenciesMs, 95), P99Ms = Percentiles.Of(r.LatenciesMs, 99),
         };
@@ -309,14 +313,16 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         return new Connection(json.GetProperty("id").GetString()!, new Uri(json.GetProperty("deliveryUrl").GetString()!).AbsolutePath, json.GetProperty("signingSecret").GetString()!);
     }
 
-    /// <summary>The host's storage requests so far, by "service kind" (GET /api/admin/storage-requests).</summary>
-    static async Task<Dictionary<string, long>> StorageRequestsAsync(HttpClient http)
+    /// <summary>The host's storage requests so far, by "service kind" or, by table or queue, "service resource kind" (GET /api/admin/storage-requests).</summary>
+    static async Task<Dictionary<string, long>> StorageRequestsAsync(HttpClient http, bool byResource = false)
     {
         using var response = await http.SendAsync(Admin(HttpMethod.Get, "/api/admin/storage-requests"));
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException("Could not read the host's storage requests: " + json);
         return json.GetProperty("requests").EnumerateArray()
-            .GroupBy(r => $"{r.GetProperty("service").GetString()} {r.GetProperty("kind").GetString()}")
+            .GroupBy(r => byResource
+                ? $"{r.GetProperty("service").GetString()} {r.GetProperty("resource").GetString()} {r.GetProperty("kind").GetString()}"
+                : $"{r.GetProperty("service").GetString()} {r.GetProperty("kind").GetString()}")
             .ToDictionary(g => g.Key, g => g.Sum(r => r.GetProperty("requests").GetInt64()));
     }
 
@@ -324,6 +330,8 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     static SortedDictionary<string, double> PerOrder(Dictionary<string, long> before, Dictionary<string, long> after, int orders) =>
         new(after.Where(a => a.Value != before.GetValueOrDefault(a.Key))
             .ToDictionary(a => a.Key, a => orders == 0 ? 0 : (a.Value - before.GetValueOrDefault(a.Key)) / (double)orders), StringComparer.Ordinal);
+
+    static string Describe(IReadOnlyDictionary<string, double> perOrder) => string.Join(", ", perOrder.Select(r => $"{r.Key} {r.Value:0.###}"));
 
     /// <summary>The host's peak resident memory (VmHWM), in MB.</summary>
     static double PeakRssMb(HostProcess host)
