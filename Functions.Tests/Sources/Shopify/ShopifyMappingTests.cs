@@ -61,7 +61,10 @@ public sealed class ShopifyMappingTests
     public void Event_id_wins_over_webhook_id_as_the_delivery_key()
     {
         var m = Map("orders/create", ShopSamples.Bytes("shopify", "orders-create.json"), null, ("X-Shopify-Event-Id", "ev-9"));
-        Assert.Equal("event:ev-9", Assert.IsType<SourceMapping.Events>(m).DeliveryKey);
+        Assert.Equal("event:orders/create:ev-9", Assert.IsType<SourceMapping.Events>(m).DeliveryKey);
+        // The same event id on another topic is another delivery to read, not a duplicate.
+        var cancelled = Map("orders/cancelled", ShopSamples.Bytes("shopify", "orders-create.json"), null, ("X-Shopify-Event-Id", "ev-9"));
+        Assert.Equal("event:orders/cancelled:ev-9", Assert.IsType<SourceMapping.Events>(cancelled).DeliveryKey);
     }
 
     [Fact]

@@ -39,7 +39,9 @@ public sealed class ShopifySource : IWebhookSource
         var topic = Header(headers, TopicHeader) ?? Header(headers, "shopify-topic");
         if (topic is null) return new SourceMapping.Invalid("(none)", $"The {TopicHeader} header is required (e.g. orders/create).");
         topic = topic.ToLowerInvariant();
-        var deliveryKey = Header(headers, EventIdHeader) is { } ev ? "event:" + ev : Header(headers, WebhookIdHeader) is { } wh ? "webhook:" + wh : null;
+        // An event id repeated on the same topic is a duplicate (one delivery per subscription); scoped by topic, since
+        // one action in the shop (an order paid at creation, a refund) may fire several topics that must all be read.
+        var deliveryKey = Header(headers, EventIdHeader) is { } ev ? $"event:{topic}:{ev}" : Header(headers, WebhookIdHeader) is { } wh ? "webhook:" + wh : null;
         var saleOnPaid = string.Equals(connection.SaleOn, "paid", StringComparison.OrdinalIgnoreCase);
         body = Unwrapped(body);
         try

@@ -15,9 +15,6 @@ public sealed class WooCommerceSource : IWebhookSource
 {
     public const string TopicHeader = "X-WC-Webhook-Topic";
     public const string SignatureHeader = "X-WC-Webhook-Signature";
-    public const string DeliveryIdHeader = "X-WC-Webhook-Delivery-ID";
-    /// <summary>The name the REST docs give the delivery header (the code sends X-WC-Webhook-Delivery-ID): both accepted.</summary>
-    public const string DocumentedDeliveryIdHeader = "X-WC-Delivery-ID";
 
     public string Platform => Connections.Platform.WooCommerce;
     public AnswerStyle Answers => AnswerStyle.Platform;
@@ -46,7 +43,8 @@ public sealed class WooCommerceSource : IWebhookSource
 
     public SourceMapping Map(Connection connection, IHeaderDictionary headers, ReadOnlyMemory<byte> body, DateTimeOffset receivedAt)
     {
-        var deliveryKey = Header(headers, DeliveryIdHeader) ?? Header(headers, DocumentedDeliveryIdHeader);
+        // X-WC-Webhook-Delivery-ID is not a dedupe key: it is wp_hash(webhook id . the current second), so two deliveries
+        // of one webhook in the same second (a batch of the background queue) share it. Business keys dedupe instead.
         var topic = Header(headers, TopicHeader)?.ToLowerInvariant();
         if (topic is null)
         {
@@ -59,9 +57,9 @@ public sealed class WooCommerceSource : IWebhookSource
         {
             return topic switch
             {
-                "order.created" or "order.updated" => Order(topic, body, deliveryKey, receivedAt),
-                "order.deleted" => Deleted(topic, body, deliveryKey, receivedAt),
-                "product.created" or "product.updated" => Product(topic, body, deliveryKey, receivedAt),
+                "order.created" or "order.updated" => Order(topic, body, receivedAt),
+                "order.deleted" => Deleted(topic, body, receivedAt),
+                "product.created" or "product.updated" => Product(topic, body, receivedAt),
                 _ => new SourceMapping.Ignored(Clip(topic), $"Topic '{Clip(topic)}' is not posted."),
             };
         }
@@ -71,7 +69,7 @@ public sealed class WooCommerceSource : IWebhookSource
         }
     }
 
-    static SourceMapping Order(string topic, ReadOnlyMemory<byte> body, string? deliveryKey, DateTimeOffset receivedAt)
+    static SourceMapping Order(string topic, ReadOnlyMemory<byte> body, DateTimeOffset receivedAt)
     {
         var o = ShopBody.Read(body, WooJson.Default.WooOrder, out var error);
         if (o is null) return new SourceMapping.Invalid(topic, error!, PeekId(body));
@@ -109,33 +107,33 @@ public sealed class WooCommerceSource : IWebhookSource
                     // A refund beyond what the order still has open credits nothing more.
                     if (refund.Lines.Count > 0) drafts.Add(new EventDraft(refund, $"refund|{id}|{refund.RefundId}"));
                 }
-                return new SourceMapping.Events(topic, drafts, deliveryKey);
+                return new SourceMapping.Events(topic, drafts);
             }
             case "cancelled":
                 // Unpaid orders Woo cancels on its own (hold-stock timeout) were never sales; COD orders are sales before payment.
                 if (topic == "order.created" || (o.DatePaid is null && o.DateCompleted is null && o.PaymentMethod != "cod"))
                     return new SourceMapping.Recorded(topic, id, "cancelled before it was paid: never a sale, nothing to reverse");
-                return new SourceMapping.Events(topic, [new EventDraft(WooMapping.Order(o, EventKind.Cancel, receivedAt), $"cancel|{id}")], deliveryKey);
+                return new SourceMapping.Events(topic, [new EventDraft(WooMapping.Order(o, EventKind.Cancel, receivedAt), $"cancel|{id}")]);
             default:
                 // pending, on-hold, failed, checkout-draft: not a sale yet; a later order.updated to processing/completed posts it.
                 return new SourceMapping.Recorded(topic, id, $"status {status}: not a sale yet");
         }
     }
 
-    static SourceMapping Deleted(string topic, ReadOnlyMemory<byte> body, string? deliveryKey, DateTimeOffset receivedAt)
+    static SourceMapping Deleted(string topic, ReadOnlyMemory<byte> body, DateTimeOffset receivedAt)
     {
         var o = ShopBody.Read(body, WooJson.Default.WooOrder, out var error);
         if (o is null) return new SourceMapping.Invalid(topic, error!, PeekId(body));
         var e = WooMapping.Order(o, EventKind.Cancel, receivedAt);
-        return new SourceMapping.Events(topic, [new EventDraft(e, $"cancel|{e.ExternalId}")], deliveryKey);
+        return new SourceMapping.Events(topic, [new EventDraft(e, $"cancel|{e.ExternalId}")]);
     }
 
-    static SourceMapping Product(string topic, ReadOnlyMemory<byte> body, string? deliveryKey, DateTimeOffset receivedAt)
+    static SourceMapping Product(string topic, ReadOnlyMemory<byte> body, DateTimeOffset receivedAt)
     {
         var p = ShopBody.Read(body, WooJson.Default.WooProduct, out var error);
         if (p is null) return new SourceMapping.Invalid(topic, error!, PeekId(body));
         var e = WooMapping.Product(p, receivedAt);
-        return new SourceMapping.Events(topic, [new EventDraft(e, $"product|{e.ExternalId}|{ShopBody.Blank(p.DateModifiedGmt) ?? ShopBody.Blank(p.DateModified) ?? Storage.Keys.Hash(body.Span)}")], deliveryKey);
+        return new SourceMapping.Events(topic, [new EventDraft(e, $"product|{e.ExternalId}|{ShopBody.Blank(p.DateModifiedGmt) ?? ShopBody.Blank(p.DateModified) ?? Storage.Keys.Hash(body.Span)}")]);
     }
 
     static bool LooksLikeOrder(ReadOnlyMemory<byte> body) => HasProperty(body, "line_items");
