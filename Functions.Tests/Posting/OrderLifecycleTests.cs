@@ -114,6 +114,35 @@ public sealed class OrderLifecycleTests(HostFixture host) : IClassFixture<HostFi
     }
 
     [Fact]
+    public async Task A_refund_refused_at_posting_can_be_sent_again_corrected_under_the_same_refund_id()
+    {
+        await _books.PutItemAsync("FIX-W", "Widget", 10);
+        var c = await _books.CustomConnectionAsync();
+        await _books.OrderAsync(c, "ORD-FIX", "29", "2026-05-25", Line("FIX-W", 2, 100, 18));
+        Assert.Single(await _books.VouchersAsync(c.Id, "ORD-FIX", 1));
+
+        // 3 of the 2 sold: accepted (200), then refused by posting, with the reason in the activity log.
+        Assert.Equal(200, await _books.RefundAsync(c, "ORD-FIX", "RF-FIX", "2026-05-30", RefundLine("FIX-W", 3, 100)));
+        var refused = await _books.SettledActivityAsync(c.Id, "ORD-FIX / RF-FIX", "order.refunded");
+        Assert.Equal("failed", refused.GetProperty("status").GetString());
+
+        // The corrected refund, same refund_id: accepted again (not 409) and posted: 1 x 100 + 9 + 9 = 118.
+        int status = 0;
+        await HostFixture.Eventually(async () => (status = await _books.RefundAsync(c, "ORD-FIX", "RF-FIX", "2026-05-30", RefundLine("FIX-W", 1, 100))) != 409,
+            "the refused refund's key to be freed");
+        Assert.Equal(200, status);
+        var cn = OfType(await _books.VouchersAsync(c.Id, "ORD-FIX", 2), "credit-note");
+        Assert.Equal(118m, Total(cn, "total"));
+        Assert.Equal(9m, await _books.StockAsync("FIX-W"));
+
+        // Once posted, the same refund is a duplicate as always, and nothing posts twice.
+        Assert.Equal(409, await _books.RefundAsync(c, "ORD-FIX", "RF-FIX", "2026-05-30", RefundLine("FIX-W", 1, 100)));
+        await Task.Delay(300);
+        Assert.Equal(2, (await _books.VouchersAsync(c.Id, "ORD-FIX", 2)).Length);
+        Assert.Equal(9m, await _books.StockAsync("FIX-W"));
+    }
+
+    [Fact]
     public async Task A_refund_that_arrives_before_its_sale_waits_and_posts_once_the_sale_exists()
     {
         await _books.PutItemAsync("OOO-W", "Widget", 10);

@@ -42,6 +42,8 @@ public sealed record CanonicalEvent
     public string ActivityKey { get; init; } = "";
     /// <summary>Where the raw body is archived: "table:{pk}/{rk}" (RawDeliveries) or a blob name (RawArchive.LoadAsync reads both).</summary>
     public string RawBlob { get; init; } = "";
+    /// <summary>Row key of the receipt claimed for this event (Receipts): freed when posting refuses the event, so a corrected copy is accepted.</summary>
+    public string? ReceiptKey { get; init; }
 }
 
 /// <summary>One line of an order, refund or product event. Money and quantities are decimals, never doubles.</summary>

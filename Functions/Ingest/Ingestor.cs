@@ -94,7 +94,7 @@ public sealed partial class Ingestor(Receipts receipts, Outbox outbox, ActivityL
         draft.Event with
         {
             EventId = eventId, ConnectionId = connection.Id, Platform = connection.Platform,
-            ReceivedAt = now, ActivityKey = activityKey, RawBlob = rawBlob,
+            ReceivedAt = now, ActivityKey = activityKey, RawBlob = rawBlob, ReceiptKey = Receipts.RowKey(draft.DedupeKey),
         },
         new ActivityEntry
         {

@@ -26,13 +26,16 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
     public sealed record Claim(string ConnectionId, string RowKey, ETag ETag);
 
     /// <summary>Where a body carried by the claim of this dedupe key is archived (RawArchive.LoadAsync reads it).</summary>
-    public static string RawReference(string connectionId, string dedupeKey) => RawArchive.ReceiptReference(Keys.Escape(connectionId), Keys.Hash(dedupeKey));
+    public static string RawReference(string connectionId, string dedupeKey) => RawArchive.ReceiptReference(Keys.Escape(connectionId), RowKey(dedupeKey));
+
+    /// <summary>The receipt's row key for a dedupe key (fixed length, whatever the key).</summary>
+    public static string RowKey(string dedupeKey) => Keys.Hash(dedupeKey);
 
     /// <param name="body">The delivery's raw body to keep on the claim (one event per delivery), or null when it is archived elsewhere.</param>
     public async Task<(ClaimResult Result, Claim? Claim, string? ExistingEventId)> ClaimAsync(string connectionId, string dedupeKey, string eventId, RawArchive.Carried? body, CancellationToken ct)
     {
         var pk = Keys.Escape(connectionId);
-        var rk = Keys.Hash(dedupeKey);
+        var rk = RowKey(dedupeKey);
         var entity = new TableEntity(pk, rk) { ["DedupeKey"] = Clip(dedupeKey), ["EventId"] = eventId, ["State"] = "claimed", ["ClaimedAt"] = clock.GetUtcNow() };
         body?.AddTo(entity);
         // Claims of one connection arriving together share one transaction; each still learns its own row's ETag.
@@ -56,9 +59,9 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
             }
             var row = existing.Value!;
             if (row.GetString("State") == "enqueued") return (ClaimResult.AlreadyEnqueued, null, row.GetString("EventId"));
-            // Abandoned by a request that failed (its sender retries), or left by one that died: this request takes it,
-            // with its own body, and only if no one else took it first.
-            if (row.GetString("State") == "abandoned" || (row.GetDateTimeOffset("ClaimedAt") is { } at && clock.GetUtcNow() - at > StaleAfter))
+            // Abandoned by a request that failed (its sender retries), refused by posting (a corrected copy is welcome), or
+            // left by one that died: this request takes it, with its own body, and only if no one else took it first.
+            if (row.GetString("State") is "abandoned" or "rejected" || (row.GetDateTimeOffset("ClaimedAt") is { } at && clock.GetUtcNow() - at > StaleAfter))
             {
                 entity["ClaimedAt"] = clock.GetUtcNow();
                 try
@@ -87,6 +90,17 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
     {
         try { await _table.UpdateEntityAsync(new TableEntity(Keys.Escape(claim.ConnectionId), claim.RowKey) { ["State"] = "abandoned" }, claim.ETag, TableUpdateMode.Merge); }
         catch (Exception) { /* the claim goes stale and is taken over instead */ }
+    }
+
+    /// <summary>
+    /// Frees the receipt of an event posting refused (nothing of it was written): the same dedupe key sent again, corrected,
+    /// is accepted instead of answered as a duplicate. The row stays, with the refused delivery's body if it carries one,
+    /// until such a copy takes it over.
+    /// </summary>
+    public async Task ReleaseRejectedAsync(string connectionId, string receiptKey, CancellationToken ct)
+    {
+        try { await _table.UpdateEntityAsync(new TableEntity(Keys.Escape(connectionId), receiptKey) { ["State"] = "rejected", ["RejectedAt"] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, ct); }
+        catch (RequestFailedException e) when (e.Status == 404) { /* no claim to free (an event replayed from the poison queue of an older version) */ }
     }
 
     /// <summary>Delivery ids (X-Shopify-Webhook-Id, X-WC-Webhook-Delivery-ID, ...) seen before, on top of business keys.</summary>

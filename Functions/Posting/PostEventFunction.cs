@@ -10,7 +10,7 @@ namespace Connectors.Posting;
 /// Throwing hands the message back to the trigger (retry after visibilityTimeout, poison after maxDequeueCount); the last attempt's reason is written
 /// to the event's activity entry so the shop owner sees why it is in the poison queue.
 /// </summary>
-public sealed partial class PostEventFunction(EventQueue queue, IEventPoster poster, PostingThrottle throttle, ActivityLog activity, HostJson hostJson, ILogger<PostEventFunction> log)
+public sealed partial class PostEventFunction(EventQueue queue, IEventPoster poster, PostingThrottle throttle, ActivityLog activity, Receipts receipts, HostJson hostJson, ILogger<PostEventFunction> log)
 {
     public async Task RunAsync(BinaryData message, long dequeueCount, CancellationToken ct)
     {
@@ -55,6 +55,12 @@ public sealed partial class PostEventFunction(EventQueue queue, IEventPoster pos
         {
             await activity.UpdateAsync(e.ConnectionId, e.ActivityKey, ActivityStatus.Failed, r.Message, null, ct);
             LogRejected(log, e.EventId, e.ConnectionId, r.Message);
+            // Nothing of the event was written: free its dedupe key, so the sender can send it again corrected.
+            if (e.ReceiptKey is { } receipt)
+            {
+                try { await receipts.ReleaseRejectedAsync(e.ConnectionId, receipt, ct); }
+                catch (Exception x) when (!ct.IsCancellationRequested) { LogNotReleased(log, x, e.EventId, e.ConnectionId); }
+            }
         }
         catch (Exception x) when (dequeueCount >= hostJson.Queues.MaxDequeueCount && !ct.IsCancellationRequested)
         {
@@ -74,6 +80,9 @@ public sealed partial class PostEventFunction(EventQueue queue, IEventPoster pos
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} for {ConnectionId} cannot be posted: {Reason}")]
     static partial void LogRejected(ILogger logger, string eventId, string connectionId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} for {ConnectionId} was refused, but its receipt could not be freed: a corrected copy with the same key is answered as a duplicate")]
+    static partial void LogNotReleased(ILogger logger, Exception e, string eventId, string connectionId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} for {ConnectionId} failed on its last attempt and goes to the poison queue")]
     static partial void LogPoisoned(ILogger logger, Exception e, string eventId, string connectionId);
