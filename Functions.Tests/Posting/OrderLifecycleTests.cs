@@ -143,6 +143,30 @@ public sealed class OrderLifecycleTests(HostFixture host) : IClassFixture<HostFi
     }
 
     [Fact]
+    public async Task A_refused_refund_replayed_from_the_activity_log_after_the_order_grew_posts_from_its_archived_body()
+    {
+        await _books.PutItemAsync("RPL-W", "Widget", 10);
+        var c = await _books.CustomConnectionAsync();
+        await _books.OrderAsync(c, "ORD-RPL", "29", "2026-05-25", Line("RPL-W", 2, 100, 18));
+        Assert.Single(await _books.VouchersAsync(c.Id, "ORD-RPL", 1));
+        Assert.Equal(200, await _books.RefundAsync(c, "ORD-RPL", "RF-RPL", "2026-05-30", RefundLine("RPL-W", 3, 100)));
+        var refused = await _books.SettledActivityAsync(c.Id, "ORD-RPL / RF-RPL", "order.refunded");
+        Assert.Equal("failed", refused.GetProperty("status").GetString());
+
+        // The order is corrected to 3 units (a debit note); the refused refund, replayed as archived, now fits.
+        await _books.UpdateAsync(c, "ORD-RPL", "2026-05-26", Line("RPL-W", 3, 100, 18));
+        Assert.Equal(2, (await _books.VouchersAsync(c.Id, "ORD-RPL", 2)).Length);
+        var key = refused.GetProperty("key").GetString();
+        JsonElement replay = default;
+        await HostFixture.Eventually(async () => (replay = await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/activity/{key}/replay")).GetProperty("status").GetString() != "duplicate",
+            "the refused refund's key to be freed");
+        Assert.Equal("accepted", replay.GetProperty("status").GetString());
+        var cn = OfType(await _books.VouchersAsync(c.Id, "ORD-RPL", 3), "credit-note");
+        Assert.Equal(354m, Total(cn, "total"));
+        Assert.Equal(10m, await _books.StockAsync("RPL-W"));
+    }
+
+    [Fact]
     public async Task A_refund_that_arrives_before_its_sale_waits_and_posts_once_the_sale_exists()
     {
         await _books.PutItemAsync("OOO-W", "Widget", 10);

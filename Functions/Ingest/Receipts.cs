@@ -66,7 +66,8 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
                 entity["ClaimedAt"] = clock.GetUtcNow();
                 try
                 {
-                    var updated = await _table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, ct);
+                    // A merge: a copy that carries no body of its own (a replay of this very row's body) leaves that body in place.
+                    var updated = await _table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Merge, ct);
                     return (ClaimResult.Owner, new Claim(connectionId, rk, updated.Headers.ETag ?? ETag.All), null);
                 }
                 catch (RequestFailedException e) when (e.Status == 412) { continue; }
