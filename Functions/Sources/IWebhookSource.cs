@@ -32,6 +32,9 @@ public interface IWebhookSource
     /// <summary>Checks the delivery's signature (constant time). False: 401.</summary>
     bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now);
 
+    /// <summary>The 401's error once Authenticate said no: what was wrong, never anything about the secret.</summary>
+    string Unauthorized(IHeaderDictionary headers) => "The signature is missing or does not match the body.";
+
     /// <summary>Maps an authenticated body to canonical events. Pure: also used to replay an archived delivery.</summary>
     SourceMapping Map(Connection connection, IHeaderDictionary headers, ReadOnlyMemory<byte> body, DateTimeOffset receivedAt);
 }

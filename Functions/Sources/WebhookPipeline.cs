@@ -46,7 +46,7 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
             }
 
             if (!source.Authenticate(connection, request.Headers, body.Value.Span, now))
-                return await RejectAsync(connection.Id, null, 401, AnswerStatus.Unauthorized, "The signature is missing or does not match the body.");
+                return await RejectAsync(connection.Id, null, 401, AnswerStatus.Unauthorized, source.Unauthorized(request.Headers));
 
             if (!IsJson(request.ContentType, required: source.Answers == AnswerStyle.Strict))
                 return await RejectAsync(connection.Id, null, 415, AnswerStatus.UnsupportedMediaType, $"Content-Type must be application/json, not '{Clip(request.ContentType)}'.");

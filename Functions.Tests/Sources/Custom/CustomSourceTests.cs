@@ -72,6 +72,47 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         Assert.DoesNotContain(await host.QueuedForAsync(c.Id), e => e.ExternalId != "SIG-1");
     }
 
+    [Fact]
+    public async Task The_seed_s_X_Booksmor_headers_are_accepted_as_aliases_and_the_primary_header_wins_when_both_are_sent()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var bytes = Encoding.UTF8.GetBytes(CustomOrders.Created("ALIAS-1"));
+        var seedHeaders = SignedRequests.Json(c.Path, bytes, ("X-Booksmor-Event", "order.created"), ("X-Booksmor-Signature", SignedRequests.HexHmac(c.SigningSecret!, bytes)));
+        var (status, body) = await host.SendAsync(seedHeaders);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var queued = Assert.Single(await host.QueuedForAsync(c.Id));
+        Assert.Equal((EventKind.Sale, "ALIAS-1"), (queued.Kind, queued.ExternalId));
+        Assert.Equal(body.GetProperty("eventId").GetString(), queued.EventId);
+
+        // Both names sent and disagreeing: the X-Connectors-Signature is the one checked.
+        var other = Encoding.UTF8.GetBytes(CustomOrders.Created("ALIAS-2"));
+        var both = SignedRequests.Json(c.Path, other, ("X-Connectors-Event", "order.created"), ("X-Connectors-Signature", new string('0', 64)),
+            ("X-Booksmor-Signature", SignedRequests.HexHmac(c.SigningSecret!, other)));
+        (status, body) = await host.SendAsync(both);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Contains("does not match", body.GetProperty("error").GetString());
+        Assert.Single(await host.QueuedForAsync(c.Id));
+    }
+
+    [Fact]
+    public async Task Without_any_signature_header_the_401_names_the_headers_expected()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var (status, body) = await host.SendAsync(SignedRequests.Json(c.Path, CustomOrders.Created("NOSIG-1"), ("X-Booksmor-Event", "order.created")));
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("unauthorized", body.GetProperty("status").GetString());
+        var error = body.GetProperty("error").GetString()!;
+        Assert.Contains("X-Connectors-Signature (or X-Booksmor-Signature) header is missing", error);
+        Assert.DoesNotContain("does not match", error);
+
+        (status, body) = await host.SendAsync(SignedRequests.Custom(c.Path, "whsec_wrong", "order.created", CustomOrders.Created("NOSIG-2")));
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("The signature does not match the body.", body.GetProperty("error").GetString());
+        var activity = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=10");
+        Assert.Contains(activity.EnumerateArray(), e => e.GetProperty("reason").GetString()!.Contains("header is missing"));
+        Assert.Empty(await host.QueuedForAsync(c.Id));
+    }
+
     [Theory]
     [InlineData("{not json", "not valid JSON")]
     [InlineData("[]", "JSON object")]
@@ -134,6 +175,9 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.refunded", refund))).Status);
         Assert.Equal(HttpStatusCode.Conflict, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.refunded", refund))).Status);
 
+        // Refund ids numbered per order: R-1 of another order is another refund.
+        Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.refunded", CustomOrders.Refunded("DUP-2", "R-1", ("WIDGET-1", 1m, 100m))))).Status);
+
         // An edit is a duplicate only when byte-identical.
         var edit1 = CustomOrders.Created("DUP-1", "29", ("WIDGET-1", 3m, 100m, 18m));
         var edit2 = CustomOrders.Created("DUP-1", "29", ("WIDGET-1", 4m, 100m, 18m));
@@ -142,7 +186,7 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.updated", edit2))).Status);
 
         var kinds = (await host.QueuedForAsync(c.Id)).Select(e => e.Kind).OrderBy(k => k).ToList();
-        Assert.Equal([EventKind.Sale, EventKind.Update, EventKind.Update, EventKind.Refund], kinds);
+        Assert.Equal([EventKind.Sale, EventKind.Update, EventKind.Update, EventKind.Refund, EventKind.Refund], kinds);
     }
 
     [Fact]

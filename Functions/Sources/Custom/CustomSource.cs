@@ -2,17 +2,21 @@ using System.Text.Json;
 using Connectors.Connections;
 using Connectors.Ingest;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace Connectors.Sources.Custom;
 
 /// <summary>
 /// A custom-coded site POSTs signed order.created / order.updated / order.refunded events to /api/custom/{connectionId}
 /// (the Booksmor contract, seed 000). Signature: X-Connectors-Signature = hex HMAC-SHA256(signing secret, raw body).
+/// The seed's guide names the headers X-Booksmor-Event and X-Booksmor-Signature: both are accepted as aliases.
 /// </summary>
 public sealed class CustomSource : IWebhookSource
 {
     public const string EventHeader = "X-Connectors-Event";
     public const string SignatureHeader = "X-Connectors-Signature";
+    public const string EventHeaderAlias = "X-Booksmor-Event";
+    public const string SignatureHeaderAlias = "X-Booksmor-Signature";
     public const string TestPrefix = "TEST-";
 
     public string Platform => Connections.Platform.Custom;
@@ -23,7 +27,7 @@ public sealed class CustomSource : IWebhookSource
 
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
-        if (headers[SignatureHeader] is not { Count: 1 } values) return false;
+        if (Header(headers, SignatureHeader, SignatureHeaderAlias) is not { Count: 1 } values) return false;
         var ok = false;
         // Check every live secret (current, and the previous one during a rotation's grace) without stopping early.
         foreach (var secret in connection.SigningSecretsAt(now))
@@ -31,11 +35,22 @@ public sealed class CustomSource : IWebhookSource
         return ok;
     }
 
+    public string Unauthorized(IHeaderDictionary headers) => Header(headers, SignatureHeader, SignatureHeaderAlias).Count switch
+    {
+        0 => $"The {SignatureHeader} (or {SignatureHeaderAlias}) header is missing: send the hex HMAC-SHA256 of the raw body, keyed with the signing secret.",
+        1 => "The signature does not match the body.",
+        _ => "The signature header must appear once.",
+    };
+
+    /// <summary>The primary header's values, else the alias's: kept simple, so when both are sent the primary wins even if they disagree.</summary>
+    static StringValues Header(IHeaderDictionary headers, string primary, string alias) =>
+        headers[primary] is { Count: > 0 } values ? values : headers[alias];
+
     public SourceMapping Map(Connection connection, IHeaderDictionary headers, ReadOnlyMemory<byte> body, DateTimeOffset receivedAt)
     {
-        var header = headers[EventHeader];
+        var header = Header(headers, EventHeader, EventHeaderAlias);
         if (header.Count == 0 || string.IsNullOrWhiteSpace(header[0]))
-            return new SourceMapping.Invalid("(none)", $"The {EventHeader} header is required: order.created, order.updated or order.refunded.");
+            return new SourceMapping.Invalid("(none)", $"The {EventHeader} (or {EventHeaderAlias}) header is required: order.created, order.updated or order.refunded.");
         if (header.Count > 1)
             return new SourceMapping.Invalid("(several)", $"The {EventHeader} header must appear once.");
         var eventName = header[0]!.Trim();
@@ -59,7 +74,8 @@ public sealed class CustomSource : IWebhookSource
             var dedupeKey = kind switch
             {
                 EventKind.Sale => $"sale|{payload.ExternalId}",
-                EventKind.Refund => $"refund|{payload.RefundId}",
+                // Refund ids are often numbered per order (R-1 on every order): the order is part of the key, as in the other sources.
+                EventKind.Refund => $"refund|{KeyPart(payload.ExternalId)}|{payload.RefundId}",
                 // An edit is a duplicate only when it is byte-identical: a new snapshot of the same order is a new event.
                 _ => $"update|{payload.ExternalId}|{Storage.Keys.Hash(body.Span)}",
             };
@@ -77,6 +93,9 @@ public sealed class CustomSource : IWebhookSource
             return new SourceMapping.Events(eventName, [new EventDraft(e, dedupeKey)]);
         }
     }
+
+    /// <summary>'|' escaped (and '%', so it stays reversible): order "A|B" refund "C" and order "A" refund "B|C" stay apart.</summary>
+    static string KeyPart(string s) => s.Replace("%", "%25", StringComparison.Ordinal).Replace("|", "%7C", StringComparison.Ordinal);
 
     static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
 }
