@@ -9,6 +9,7 @@ public sealed class BooksOptions
     public string TaxRegime { get; set; } = "gst";
     /// <summary>GST state code of the business ("29" = Karnataka): buyers here pay CGST+SGST, others IGST.</summary>
     public string HomeState { get; set; } = "29";
+    /// <summary>ISO 4217 code the books keep; an event in another currency is not posted (see CurrencyMismatch).</summary>
     public string Currency { get; set; } = "INR";
     /// <summary>First month of the financial year (4 = April, as GST requires).</summary>
     public int FinancialYearStartMonth { get; set; } = 4;
@@ -26,6 +27,19 @@ public sealed class BooksOptions
         if (FinancialYearStartMonth is < 1 or > 12) return "Books:FinancialYearStartMonth must be 1 to 12.";
         if (string.IsNullOrWhiteSpace(Book) || Book.Length > 40) return "Books:Book must be a short non-empty name.";
         return null;
+    }
+
+    /// <summary>
+    /// Why an event in <paramref name="eventCurrency"/> cannot go into books kept in <paramref name="booksCurrency"/>, or null when it can:
+    /// no currency given, or the same code (case-insensitive, trimmed). Amounts are never converted, so a foreign-currency
+    /// order would be booked as the books' currency with their tax; it is refused instead.
+    /// </summary>
+    public static string? CurrencyMismatch(string? eventCurrency, string booksCurrency)
+    {
+        if (string.IsNullOrWhiteSpace(eventCurrency)) return null;
+        var given = eventCurrency.Trim().ToUpperInvariant();
+        var books = booksCurrency.Trim().ToUpperInvariant();
+        return given == books ? null : $"Order currency {given} differs from the books' currency {books}; not posted.";
     }
 
     public Regime Regime => TaxRegime.Trim().ToLowerInvariant() switch

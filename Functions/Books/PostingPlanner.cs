@@ -16,6 +16,9 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
     /// <param name="items">External SKU -> item SKU (null: unmapped), for every SKU on the event.</param>
     public (OrderState Order, PostingPlan Plan) Plan(CanonicalEvent e, OrderState? order, IReadOnlyDictionary<string, string?> items)
     {
+        // Amounts are never converted: an order in another currency would be booked as ours, with our tax. Checked first,
+        // so a foreign refund or cancel fails at once rather than waiting for a sale.
+        if (BooksOptions.CurrencyMismatch(e.Currency, currency) is { } mismatch) throw new PostingRejectedException(mismatch);
         var isTest = IsTest(e);
         if (order is null || order.SaleNumber is null && order.Lines.Count == 0 && order.Vouchers.Count == 0)
         {

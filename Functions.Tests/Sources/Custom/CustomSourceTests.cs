@@ -125,6 +125,8 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
     [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-05-25","lines":[{"sku":"A","description":"A","quantity":"NaN","rate":1,"tax_rate":18}]}""", "lines[0].quantity must be a number")]
     [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-05-25","lines":[]}""", "at least one line")]
     [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-05-25","lines":[{"description":"A","quantity":1,"rate":1,"tax_rate":18}]}""", "lines[0].sku is required")]
+    [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-05-25","currency":"RUPEES","lines":[{"sku":"A","description":"A","quantity":1,"rate":1,"tax_rate":18}]}""", "currency must be a three-letter ISO 4217 code")]
+    [InlineData("""{"external_id":"X","customer_name":"A","order_date":"2026-05-25","currency":978,"lines":[{"sku":"A","description":"A","quantity":1,"rate":1,"tax_rate":18}]}""", "currency must be a string")]
     public async Task A_bad_payload_is_400_with_an_error_naming_the_problem(string json, string error)
     {
         var c = await host.CreateConnectionAsync("custom");
@@ -132,6 +134,39 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(error, body.GetProperty("error").GetString());
         Assert.Empty(await host.QueuedForAsync(c.Id));
+    }
+
+    [Theory]
+    [InlineData("order.created")]
+    [InlineData("order.refunded")]
+    public async Task A_currency_other_than_the_books_is_400_naming_both_and_nothing_is_queued(string eventName)
+    {
+        // The fixture's books are the default INR; the order says EUR.
+        var c = await host.CreateConnectionAsync("custom");
+        var json = eventName == "order.created"
+            ? """{"external_id":"CUR-EUR","customer_name":"A","order_date":"2026-05-25","currency":"EUR","lines":[{"sku":"A","description":"A","quantity":1,"rate":1,"tax_rate":18}]}"""
+            : """{"external_id":"CUR-EUR","refund_id":"R-EUR","refund_date":"2026-05-26","currency":" eur ","lines":[{"sku":"A","quantity":1,"rate":1}]}""";
+        var (status, body) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, eventName, json));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid", body.GetProperty("status").GetString());
+        Assert.Equal("Order currency EUR differs from the books' currency INR; not posted.", body.GetProperty("error").GetString());
+        Assert.Empty(await host.QueuedForAsync(c.Id));
+        var entry = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=5")).EnumerateArray().First();
+        Assert.Equal(("rejected", 400, "CUR-EUR"), (entry.GetProperty("status").GetString(), entry.GetProperty("httpStatus").GetInt32(), entry.GetProperty("externalId").GetString()));
+        Assert.Contains("differs from the books' currency INR", entry.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task The_books_currency_in_any_case_is_accepted_and_carried_on_the_event()
+    {
+        var c = await host.CreateConnectionAsync("custom");
+        var json = """{"external_id":"CUR-INR","customer_name":"A","order_date":"2026-05-25","currency":" inr ","lines":[{"sku":"A","description":"A","quantity":1,"rate":1,"tax_rate":18}]}""";
+        var (status, _) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", json));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("INR", Assert.Single(await host.QueuedForAsync(c.Id)).Currency);
+        // Without a currency the amounts are the books' own, as before.
+        Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("CUR-NONE")))).Status);
+        Assert.Null(Assert.Single(await host.QueuedForAsync(c.Id), e => e.ExternalId == "CUR-NONE").Currency);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using static Connectors.Tests.Sources.PlatformSamples;
 namespace Connectors.Tests.Sources.Selldone;
 
 /// <summary>One Selldone basket end to end through the host: paid, one item cancelled, one item returned.</summary>
-public sealed class SelldonePostingTests(VatBooksHostFixture host) : IClassFixture<VatBooksHostFixture>
+public sealed class SelldonePostingTests(UsdVatBooksHostFixture host) : IClassFixture<UsdVatBooksHostFixture>
 {
     async Task<string> SendAsync(string path, string file)
     {

@@ -6,11 +6,12 @@ namespace Connectors.Sources.Custom;
 
 /// <summary>
 /// The Custom contract's bodies, read field by field so every error names the field:
-/// order.created/updated {external_id, customer_name, order_date, buyer_state_code?, lines:[{sku, description, quantity, rate, tax_rate}]};
-/// order.refunded {external_id, refund_id, refund_date, lines:[{sku, description?, quantity, rate}]}.
+/// order.created/updated {external_id, customer_name, order_date, buyer_state_code?, currency?, lines:[{sku, description, quantity, rate, tax_rate}]};
+/// order.refunded {external_id, refund_id, refund_date, currency?, lines:[{sku, description?, quantity, rate}]}.
 /// Numbers may be JSON numbers or numeric strings; they are read as decimals, never doubles.
 /// </summary>
-public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly Date, string? CustomerName, string? BuyerStateCode, IReadOnlyList<CanonicalLine> Lines)
+/// <param name="Currency">The ISO 4217 code the body states (upper case), or null: amounts are in the books' currency.</param>
+public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly Date, string? CustomerName, string? BuyerStateCode, string? Currency, IReadOnlyList<CanonicalLine> Lines)
 {
     public const int MaxLines = 1000;
     const decimal MaxAmount = 1_000_000_000_000m;
@@ -42,6 +43,9 @@ public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly
                 if (state is not { Length: 2 } || !char.IsAsciiDigit(state[0]) || !char.IsAsciiDigit(state[1]) || state == "00")
                     throw new FieldException("buyer_state_code must be a two-digit GST state code such as \"29\".");
             }
+            var currency = OptionalText(root, "currency", 100)?.ToUpperInvariant();
+            if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetter)))
+                throw new FieldException("currency must be a three-letter ISO 4217 code such as \"INR\".");
             if (!root.TryGetProperty("lines", out var lines) || lines.ValueKind != JsonValueKind.Array)
                 throw new FieldException("lines is required and must be an array.");
             var count = lines.GetArrayLength();
@@ -67,7 +71,7 @@ public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly
                 }
                 result.Add(new CanonicalLine { Sku = sku, Description = description, Quantity = quantity, Rate = rate, TaxRate = taxRate });
             }
-            return new CustomPayload(externalId, refundId, date, customer, state, result);
+            return new CustomPayload(externalId, refundId, date, customer, state, currency, result);
         }
         catch (FieldException e)
         {

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Connectors.Books;
 using Connectors.Connections;
 using Connectors.Ingest;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
 namespace Connectors.Sources.Custom;
@@ -10,8 +12,10 @@ namespace Connectors.Sources.Custom;
 /// A custom-coded site POSTs signed order.created / order.updated / order.refunded events to /api/custom/{connectionId}
 /// (the Booksmor contract, seed 000). Signature: X-Connectors-Signature = hex HMAC-SHA256(signing secret, raw body).
 /// The seed's guide names the headers X-Booksmor-Event and X-Booksmor-Signature: both are accepted as aliases.
+/// A body that states a currency other than the books' is refused (400) here, where the developer sees why; posting
+/// checks the same again (BooksOptions.CurrencyMismatch).
 /// </summary>
-public sealed class CustomSource : IWebhookSource
+public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
 {
     public const string EventHeader = "X-Connectors-Event";
     public const string SignatureHeader = "X-Connectors-Signature";
@@ -71,6 +75,8 @@ public sealed class CustomSource : IWebhookSource
         {
             var payload = CustomPayload.Read(doc.RootElement, kind.Value, out var error);
             if (payload is null) return new SourceMapping.Invalid(eventName, error!, CustomPayload.PeekExternalId(doc.RootElement));
+            if (BooksOptions.CurrencyMismatch(payload.Currency, books.Value.Currency) is { } mismatch)
+                return new SourceMapping.Invalid(eventName, mismatch, payload.ExternalId);
             var dedupeKey = kind switch
             {
                 EventKind.Sale => $"sale|{payload.ExternalId}",
@@ -87,6 +93,7 @@ public sealed class CustomSource : IWebhookSource
                 Date = payload.Date,
                 Customer = payload.CustomerName is { } name ? new Customer { Name = name } : null,
                 PlaceOfSupply = payload.BuyerStateCode,
+                Currency = payload.Currency,
                 IsTest = payload.ExternalId.StartsWith(TestPrefix, StringComparison.OrdinalIgnoreCase),
                 Lines = payload.Lines,
             };
