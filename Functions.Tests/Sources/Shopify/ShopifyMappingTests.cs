@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Connectors.Connections;
 using Connectors.Ingest;
 using Connectors.Sources;
@@ -179,6 +180,130 @@ public sealed class ShopifyMappingTests
         Assert.Equal("IPOD2008GREEN", e.Lines[0].Sku);
         var shipping = e.Lines[1];
         Assert.Equal(("shipping", 1m, 5.00m, true, false), (shipping.Sku, shipping.Quantity, shipping.Rate, shipping.IsService, shipping.Restock));
+    }
+
+    // Admin API 2024-10 on: refunded shipping is in refund_shipping_lines (shop_money subtotal, net of tax); Shopify still adds
+    // a shipping_refund adjustment beside it (shopify-app-js REST fixtures, 2025-04), so the sample carries both.
+    const string ShippingLines = "refunds-create--shipping-lines.json";
+
+    [Fact]
+    public void A_2024_10_shipping_only_refund_credits_the_shipping_at_its_lines_tax_rate()
+    {
+        var body = ShopSamples.Edited("shopify", ShippingLines, r => { r["refund_line_items"] = new JsonArray(); r.Remove("order_adjustments"); });
+        var e = Single(Map("refunds/create", body)).Event;
+        Assert.False(e.PricesIncludeTax);
+        var shipping = Assert.Single(e.Lines);
+        // 5.00 net; no stated tax, so 5.00 × the shipping line's 6 % = 0.30.
+        Assert.Equal(("shipping", 1m, 5.00m, 6m, 0.30m, true, false), (shipping.Sku, shipping.Quantity, shipping.Rate, shipping.TaxRate, shipping.TaxAmount, shipping.IsService, shipping.Restock));
+    }
+
+    [Fact]
+    public void A_stated_tax_amount_set_wins_and_shop_money_is_read_not_presentment_money()
+    {
+        var body = ShopSamples.Edited("shopify", ShippingLines, r =>
+        {
+            r["refund_line_items"] = new JsonArray();
+            r.Remove("order_adjustments");
+            var line = r["refund_shipping_lines"]![0]!;
+            line["subtotal_amount_set"] = JsonNode.Parse("""{"shop_money":{"amount":"7.50","currency_code":"USD"},"presentment_money":{"amount":"6.90","currency_code":"EUR"}}""");
+            line["tax_amount_set"] = JsonNode.Parse("""{"shop_money":{"amount":"0.45","currency_code":"USD"},"presentment_money":{"amount":"0.41","currency_code":"EUR"}}""");
+        });
+        var shipping = Assert.Single(Single(Map("refunds/create", body)).Event.Lines);
+        Assert.Equal((7.50m, 0.45m, 6m), (shipping.Rate, shipping.TaxAmount, shipping.TaxRate)); // 0.45 / 7.50 = 6 %
+    }
+
+    [Fact]
+    public void A_2024_10_mixed_refund_credits_the_line_and_the_shipping()
+    {
+        var body = ShopSamples.Edited("shopify", ShippingLines, r => r.Remove("order_adjustments"));
+        var d = Single(Map("refunds/create", body));
+        Assert.Equal("refund|450789469|509562971", d.DedupeKey);
+        var lines = d.Event.Lines;
+        Assert.Equal(["IPOD2008GREEN", "shipping"], lines.Select(l => l.Sku));
+        Assert.Equal((1m, 199.00m, 11.94m, false), (lines[0].Quantity, lines[0].Rate, lines[0].TaxAmount, lines[0].Restock));
+        Assert.Equal((5.00m, 0.30m), (lines[1].Rate, lines[1].TaxAmount));
+        // 199.00 + 11.94 + 5.00 + 0.30 = 216.24, the refund transaction.
+        Assert.Equal(216.24m, lines.Sum(l => l.Rate * l.Quantity + l.TaxAmount!.Value));
+    }
+
+    [Fact]
+    public void Both_shapes_in_one_refund_credit_the_shipping_once_with_the_adjustments_stated_tax()
+    {
+        // Shopify's stated 0.29 (not the 0.30 the rate gives) shows the tax comes from the adjustment; the amount only once.
+        var body = ShopSamples.Edited("shopify", ShippingLines, r => r["order_adjustments"]![0]!["tax_amount"] = "-0.29");
+        var lines = Single(Map("refunds/create", body)).Event.Lines;
+        Assert.Equal(["IPOD2008GREEN", "shipping"], lines.Select(l => l.Sku));
+        Assert.Equal((5.00m, 0.29m), (lines[1].Rate, lines[1].TaxAmount));
+    }
+
+    [Fact]
+    public void Two_refunded_shipping_lines_share_the_adjustments_tax_by_subtotal()
+    {
+        var body = ShopSamples.Edited("shopify", ShippingLines, r =>
+        {
+            r["refund_line_items"] = new JsonArray();
+            var second = r["refund_shipping_lines"]![0]!.DeepClone();
+            second["id"] = 623176827;
+            second["subtotal_amount_set"]!["shop_money"]!["amount"] = "10.00";
+            r["refund_shipping_lines"]!.AsArray().Add(second);
+            r["order_adjustments"]![0]!["amount"] = "-15.00";
+            r["order_adjustments"]![0]!["tax_amount"] = "-0.91";
+        });
+        var lines = Single(Map("refunds/create", body)).Event.Lines;
+        // 0.91 × 5/15 = 0.3033 → 0.30; the second takes the remainder 0.61.
+        Assert.Equal([(5.00m, 0.30m), (10.00m, 0.61m)], lines.Select(l => (l.Rate, l.TaxAmount!.Value)));
+    }
+
+    [Fact]
+    public void A_legacy_shipping_refund_adjustment_still_credits_the_shipping()
+    {
+        var body = ShopSamples.Edited("shopify", "refunds-create--no-restock.json", r =>
+        {
+            r["refund_line_items"] = new JsonArray();
+            r["order_adjustments"]![0]!["tax_amount"] = "0.30";
+        });
+        var e = Single(Map("refunds/create", body)).Event;
+        var shipping = Assert.Single(e.Lines);
+        Assert.Equal(("shipping", 5.00m, 6m, 0.30m), (shipping.Sku, shipping.Rate, shipping.TaxRate, shipping.TaxAmount));
+    }
+
+    [Fact]
+    public void A_tax_inclusive_mixed_refund_posts_its_shipping_gross()
+    {
+        var body = ShopSamples.Edited("shopify", ShippingLines, r =>
+        {
+            var li = r["refund_line_items"]![0]!["line_item"]!;
+            li["price"] = "118.00";
+            li["tax_lines"] = JsonNode.Parse("""[{"title":"IGST","price":"18.00","rate":0.18}]""");
+            r["refund_shipping_lines"]![0]!["subtotal_amount_set"]!["shop_money"]!["amount"] = "50.00";
+            r["order_adjustments"]![0]!["tax_amount"] = "9.00";
+        });
+        var e = Single(Map("refunds/create", body)).Event;
+        Assert.True(e.PricesIncludeTax);
+        Assert.Equal((59.00m, 9.00m, 18m), (e.Lines[1].Rate, e.Lines[1].TaxAmount, e.Lines[1].TaxRate)); // 50.00 + 9.00 gross
+    }
+
+    [Fact]
+    public void A_refund_shipping_line_without_a_shop_money_subtotal_is_invalid()
+    {
+        var body = ShopSamples.Edited("shopify", ShippingLines, r => r["refund_shipping_lines"]![0]!.AsObject().Remove("subtotal_amount_set"));
+        Assert.Contains("refund_shipping_lines[0].subtotal_amount_set.shop_money.amount is required", Assert.IsType<SourceMapping.Invalid>(Map("refunds/create", body)).Error);
+    }
+
+    [Fact]
+    public void A_snapshot_drops_shipping_once_a_refund_lists_refund_shipping_lines()
+    {
+        JsonObject Paid(JsonObject o)
+        {
+            o["shipping_lines"]![0]!["price"] = "5.00";
+            o["shipping_lines"]![0]!["discounted_price"] = "5.00";
+            return o;
+        }
+        var kept = Single(Map("orders/updated", ShopSamples.Edited("shopify", "orders-updated.json", o => Paid(o)))).Event.Lines;
+        Assert.Contains(kept, l => l.Sku == "shipping");
+        var body = ShopSamples.Edited("shopify", "orders-updated.json", o =>
+            Paid(o)["refunds"]![0]!["refund_shipping_lines"] = JsonNode.Parse(Encoding.UTF8.GetString(ShopSamples.Bytes("shopify", ShippingLines)))!["refund_shipping_lines"]!.DeepClone());
+        Assert.DoesNotContain(Single(Map("orders/updated", body)).Event.Lines, l => l.Sku == "shipping");
     }
 
     [Fact]

@@ -89,6 +89,67 @@ public sealed class ShopifyPostingTests(HostFixture host) : IClassFixture<HostFi
         Assert.Equal(10m, await _books.StockAsync("TEA-ASSAM-250"));
     }
 
+    /// <summary>The India sample with 59.00 shipping including 18 % GST (CGST 4.50 + SGST 4.50), under another order id.</summary>
+    static byte[] OrderWithShipping(long id) => ShopSamples.Edited("shopify", "orders-create--india-inclusive.json", o =>
+    {
+        o["id"] = id;
+        o["shipping_lines"] = JsonNode.Parse("""
+            [{"id":4471236001,"title":"Standard","code":"Standard","price":"59.00","discounted_price":"59.00","discount_allocations":[],
+              "tax_lines":[{"title":"CGST","price":"4.50","rate":0.09},{"title":"SGST","price":"4.50","rate":0.09}]}]
+            """);
+    });
+
+    /// <summary>A refunds/create body in the Admin API 2024-10 shape: 50.00 shipping (net) in refund_shipping_lines, optionally one tin too.</summary>
+    static byte[] ShippingRefund(long orderId, long refundId, bool withOneTin, bool withLegacyAdjustment)
+    {
+        var refund = JsonNode.Parse(RefundOfOneUnit())!.AsObject();
+        refund["id"] = refundId;
+        refund["order_id"] = orderId;
+        if (!withOneTin) refund["refund_line_items"] = new JsonArray();
+        refund["refund_shipping_lines"] = JsonNode.Parse("""
+            [{"id":7120001,"shipping_line_id":4471236001,
+              "subtotal_amount_set":{"shop_money":{"amount":"50.00","currency_code":"INR"},"presentment_money":{"amount":"50.00","currency_code":"INR"}},
+              "shipping_line":{"id":4471236001,"title":"Standard","price":"59.00","tax_lines":[{"title":"CGST","price":"4.50","rate":0.09},{"title":"SGST","price":"4.50","rate":0.09}]}}]
+            """);
+        refund["order_adjustments"] = withLegacyAdjustment
+            ? JsonNode.Parse("""[{"id":1,"kind":"shipping_refund","reason":"Shipping refund","amount":"-50.00","tax_amount":"-9.00"}]""")
+            : new JsonArray();
+        refund["transactions"]![0]!["amount"] = withOneTin ? "177.00" : "59.00";
+        return System.Text.Encoding.UTF8.GetBytes(refund.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Refund_shipping_lines_credit_the_shipping_and_a_refund_with_both_shapes_credits_it_once()
+    {
+        await _books.PutItemAsync("TEA-ASSAM-250", "Assam Tea 250 g", 10);
+        var c = await host.CreateConnectionAsync("shopify");
+
+        // Sale: 2 × 118.00 (200.00 + 36.00) and shipping 59.00 (50.00 + 9.00) → 250.00 + 45.00 = 295.00.
+        const long first = 5734112658001;
+        Assert.Equal("accepted", await DeliverAsync(c, "orders/create", OrderWithShipping(first)));
+        var sale = Assert.Single(await _books.VouchersAsync(c.Id, first.ToString(), 1));
+        Assert.Equal((250.00m, 45.00m, 295.00m), (Total(sale, "taxable"), Total(sale, "tax"), Total(sale, "total")));
+
+        // A shipping-only refund, 2024-10 shape (no adjustment): credit note 50.00 + CGST 4.50 + SGST 4.50 = 59.00, no stock moves.
+        Assert.Equal("accepted", await DeliverAsync(c, "refunds/create", ShippingRefund(first, 931800000201, withOneTin: false, withLegacyAdjustment: false)));
+        var cn = Assert.Single(OfType(await _books.VouchersAsync(c.Id, first.ToString(), 2), "credit-note"));
+        Assert.Equal((50.00m, 9.00m, 59.00m), (Total(cn, "taxable"), Total(cn, "tax"), Total(cn, "total")));
+        var shipping = Assert.Single(cn.GetProperty("lines").EnumerateArray());
+        Assert.Equal((4.50m, 4.50m), (Tax(shipping, "CGST"), Tax(shipping, "SGST")));
+        AssertBalanced(cn);
+        Assert.Equal(8m, await _books.StockAsync("TEA-ASSAM-250"));
+
+        // One tin and the shipping, with both shapes as Shopify sends them now: 100.00 + 18.00 and 50.00 + 9.00 once = 177.00.
+        const long second = 5734112658002;
+        Assert.Equal("accepted", await DeliverAsync(c, "orders/create", OrderWithShipping(second)));
+        Assert.Equal("accepted", await DeliverAsync(c, "refunds/create", ShippingRefund(second, 931800000202, withOneTin: true, withLegacyAdjustment: true)));
+        var mixed = Assert.Single(OfType(await _books.VouchersAsync(c.Id, second.ToString(), 2), "credit-note"));
+        Assert.Equal((150.00m, 27.00m, 177.00m), (Total(mixed, "taxable"), Total(mixed, "tax"), Total(mixed, "total")));
+        Assert.Equal(2, mixed.GetProperty("lines").GetArrayLength());
+        AssertBalanced(mixed);
+        Assert.Equal(7m, await _books.StockAsync("TEA-ASSAM-250")); // 10 − 2 − 2 + 1 returned
+    }
+
     [Fact]
     public async Task A_test_order_posts_in_the_test_series_and_a_product_update_sets_the_item()
     {

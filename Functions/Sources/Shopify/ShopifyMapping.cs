@@ -30,7 +30,7 @@ public static class ShopifyMapping
         {
             for (var i = 0; i < o.LineItems.Count; i++)
                 if (ItemLine(o.LineItems[i], $"line_items[{i}]", snapshot, refunded) is { } line) lines.Add(line);
-            var shippingRefunded = snapshot && (o.Refunds ?? []).Any(r => (r.OrderAdjustments ?? []).Any(a => a.Kind == "shipping_refund"));
+            var shippingRefunded = snapshot && (o.Refunds ?? []).Any(r => r.RefundShippingLines is { Count: > 0 } || (r.OrderAdjustments ?? []).Any(a => a.Kind == "shipping_refund"));
             // A snapshot drops shipping once it has been refunded: Shopify's shipping refunds are amounts, already credited by their refund event.
             if (!shippingRefunded)
                 foreach (var s in o.ShippingLines ?? [])
@@ -125,18 +125,11 @@ public static class ShopifyMapping
                 Restock = rli.RestockType is { } type ? type is "return" or "cancel" or "legacy_restock" : r.Restock == true,
             });
         }
-        foreach (var a in r.OrderAdjustments ?? [])
-        {
-            if (a.Kind != "shipping_refund" || a.Amount == 0) continue;
-            var net = Math.Abs(a.Amount);
-            var tax = Math.Abs(a.TaxAmount);
-            lines.Add(new CanonicalLine
-            {
-                Sku = ShippingSku, Description = "Shipping refund", Quantity = 1,
-                Rate = inclusive == true ? net + tax : net, TaxRate = net == 0 ? 0 : decimal.Round(tax / net * 100, 2, MidpointRounding.AwayFromZero),
-                TaxAmount = tax, IsService = true, Restock = false,
-            });
-        }
+        // Current payloads carry both shapes for the same shipping, so refund_shipping_lines, when present, replace the adjustments.
+        if (r.RefundShippingLines is { Count: > 0 } shipped) lines.AddRange(RefundedShipping(shipped, r.OrderAdjustments, inclusive));
+        else
+            foreach (var a in r.OrderAdjustments ?? [])
+                if (a.Kind == "shipping_refund" && a.Amount != 0) lines.Add(ShippingRefund(Math.Abs(a.Amount), Math.Abs(a.TaxAmount), null, inclusive));
         return new CanonicalEvent
         {
             Kind = EventKind.Refund,
@@ -150,6 +143,52 @@ public static class ShopifyMapping
             SourceStatus = ShopBody.Blank(r.Note),
         };
     }
+
+    /// <summary>
+    /// One line per refund_shipping_lines entry (2024-10 on), its shop_money subtotal taken as net like the legacy amount. REST
+    /// documents no tax there: tax_amount_set if sent, else the shipping_refund adjustments' tax, else the line's own rates.
+    /// </summary>
+    static List<CanonicalLine> RefundedShipping(List<ShopifyRefundShippingLine> shipped, List<ShopifyOrderAdjustment>? adjustments, bool? inclusive)
+    {
+        var parts = new List<(decimal Net, decimal? Tax, List<ShopifyTaxLine>? TaxLines)>();
+        for (var i = 0; i < shipped.Count; i++)
+        {
+            var s = shipped[i];
+            var net = s.SubtotalAmountSet?.ShopMoney?.Amount ?? throw new PayloadFieldException($"refund_shipping_lines[{i}].subtotal_amount_set.shop_money.amount is required.");
+            var tax = s.TaxAmountSet?.ShopMoney?.Amount is { } t ? Math.Abs(t) : (decimal?)null;
+            if (net != 0 || tax is not null and not 0) parts.Add((Math.Abs(net), tax, s.ShippingLine?.TaxLines));
+        }
+        var legacy = (adjustments ?? []).Where(a => a.Kind == "shipping_refund").ToList();
+        var untaxed = parts.Select((p, i) => (p, i)).Where(x => x.p.Tax is null).Select(x => x.i).ToList();
+        if (legacy.Count > 0 && untaxed.Count > 0)
+        {
+            // Shopify's stated shipping tax, less what lines state themselves, shared by subtotal; the last takes the remainder.
+            var stated = Math.Max(0, legacy.Sum(a => Math.Abs(a.TaxAmount)) - parts.Sum(p => p.Tax ?? 0));
+            var basis = untaxed.Sum(i => parts[i].Net);
+            var left = stated;
+            for (var k = 0; k < untaxed.Count; k++)
+            {
+                var i = untaxed[k];
+                var share = k == untaxed.Count - 1 ? left : basis == 0 ? 0 : ShopBody.Money(stated * parts[i].Net / basis);
+                parts[i] = parts[i] with { Tax = share };
+                left -= share;
+            }
+        }
+        return parts.Select(p => ShippingRefund(p.Net, p.Tax ?? AtRates(p.Net, p.TaxLines), p.TaxLines, inclusive)).ToList();
+    }
+
+    /// <summary>Tax on a net amount at the shipping line's own rates; null when the line states none (posting then uses the sale's rate).</summary>
+    static decimal? AtRates(decimal net, List<ShopifyTaxLine>? taxLines) =>
+        taxLines is { Count: > 0 } ? ShopBody.Money(net * taxLines.Where(t => t.Rate > 0).Sum(t => t.Rate)) : null;
+
+    /// <summary>One refunded shipping charge: net plus its tax, posted gross when the refund's prices are gross.</summary>
+    static CanonicalLine ShippingRefund(decimal net, decimal? tax, List<ShopifyTaxLine>? taxLines, bool? inclusive) => new()
+    {
+        Sku = ShippingSku, Description = "Shipping refund", Quantity = 1,
+        Rate = inclusive == true ? net + (tax ?? 0) : net,
+        TaxRate = tax is { } t && net != 0 ? decimal.Round(t / net * 100, 2, MidpointRounding.AwayFromZero) : TaxRate(taxLines),
+        TaxAmount = tax, IsService = true, Restock = false,
+    };
 
     public static CanonicalEvent Product(ShopifyProduct p, DateTimeOffset receivedAt)
     {

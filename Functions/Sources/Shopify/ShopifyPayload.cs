@@ -98,8 +98,33 @@ public sealed record ShopifyRefund
     /// <summary>Legacy (pre restock_type) flag: true returned every refunded line to stock.</summary>
     public bool? Restock { get; init; }
     public List<ShopifyRefundLineItem>? RefundLineItems { get; init; }
+    /// <summary>Refunded shipping from Admin API 2024-10 on; older versions report it only as shipping_refund order_adjustments.</summary>
+    public List<ShopifyRefundShippingLine>? RefundShippingLines { get; init; }
     public List<ShopifyOrderAdjustment>? OrderAdjustments { get; init; }
     public List<ShopifyTransaction>? Transactions { get; init; }
+}
+
+public sealed record ShopifyRefundShippingLine
+{
+    public long? Id { get; init; }
+    public long? ShippingLineId { get; init; }
+    public ShopifyMoneySet? SubtotalAmountSet { get; init; }
+    /// <summary>GraphQL's taxAmountSet; the REST/webhook shape documents only subtotal_amount_set.</summary>
+    public ShopifyMoneySet? TaxAmountSet { get; init; }
+    public ShopifyShippingLine? ShippingLine { get; init; }
+}
+
+/// <summary>An amount in the shop's currency and in the buyer's (presentment) currency.</summary>
+public sealed record ShopifyMoneySet
+{
+    public ShopifyMoney? ShopMoney { get; init; }
+    public ShopifyMoney? PresentmentMoney { get; init; }
+}
+
+public sealed record ShopifyMoney
+{
+    public decimal? Amount { get; init; }
+    public string? CurrencyCode { get; init; }
 }
 
 public sealed record ShopifyTransaction
