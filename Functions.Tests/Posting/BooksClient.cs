@@ -28,8 +28,9 @@ public sealed class BooksClient(HostFixture host)
     public Task<int> OrderAsync(CreatedConnection c, string externalId, string? state, string date, params object[] lines) =>
         SendAsync(c, "order.created", new { external_id = externalId, customer_name = "Asha Rao", order_date = date, buyer_state_code = state, lines });
 
-    public Task<int> UpdateAsync(CreatedConnection c, string externalId, string date, params object[] lines) =>
-        SendAsync(c, "order.updated", new { external_id = externalId, customer_name = "Asha Rao", order_date = date, lines });
+    /// <summary>An edit as the seed's SDK sends it (send_update: the order id and its new lines), saying when it was made.</summary>
+    public Task<int> UpdateAsync(CreatedConnection c, string externalId, string updatedAt, params object[] lines) =>
+        SendAsync(c, "order.updated", new { external_id = externalId, updated_at = updatedAt, lines });
 
     public Task<int> RefundAsync(CreatedConnection c, string externalId, string refundId, string date, params object[] lines) =>
         SendAsync(c, "order.refunded", new { external_id = externalId, refund_id = refundId, refund_date = date, lines });

@@ -114,6 +114,38 @@ public sealed class OrderLifecycleTests(HostFixture host) : IClassFixture<HostFi
     }
 
     [Fact]
+    public async Task Edits_are_dated_when_made_and_an_order_returning_to_an_earlier_state_is_posted_each_time()
+    {
+        await _books.PutItemAsync("BACK-W", "Widget", 10);
+        var c = await _books.CustomConnectionAsync();
+        await _books.OrderAsync(c, "ORD-BACK", "29", "2026-05-25", Line("BACK-W", 2, 100, 18));
+        Assert.Single(await _books.VouchersAsync(c.Id, "ORD-BACK", 1));
+
+        // 2 -> 3 -> 2 -> 3, each edit with its own updated_at (the last body is otherwise identical to the first edit's).
+        Assert.Equal(200, await _books.UpdateAsync(c, "ORD-BACK", "2026-06-01T10:00:00+05:30", Line("BACK-W", 3, 100, 18)));
+        await _books.VouchersAsync(c.Id, "ORD-BACK", 2);
+        Assert.Equal(200, await _books.UpdateAsync(c, "ORD-BACK", "2026-06-02T10:00:00+05:30", Line("BACK-W", 2, 100, 18)));
+        await _books.VouchersAsync(c.Id, "ORD-BACK", 3);
+        Assert.Equal(200, await _books.UpdateAsync(c, "ORD-BACK", "2026-06-03T23:30:00+05:30", Line("BACK-W", 3, 100, 18)));
+        var all = await _books.VouchersAsync(c.Id, "ORD-BACK", 4);
+        Assert.Equal(["sales", "debit-note", "credit-note", "debit-note"], all.Select(v => v.GetProperty("type").GetString()));
+        // Each note carries its edit's date as written (the shop's calendar), not the order's.
+        Assert.Equal(["2026-05-25", "2026-06-01", "2026-06-02", "2026-06-03"], all.Select(v => v.GetProperty("date").GetString()));
+        Assert.Equal(7m, await _books.StockAsync("BACK-W"));
+
+        // The same edit again (same updated_at): 409, nothing posted twice.
+        Assert.Equal(409, await _books.UpdateAsync(c, "ORD-BACK", "2026-06-03T23:30:00+05:30", Line("BACK-W", 3, 100, 18)));
+
+        // An edit sent as the seed's SDK does, with only the order id and lines: accepted, and dated the day it arrived.
+        var sentOn = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        Assert.Equal(200, await _books.SendAsync(c, "order.updated", new { external_id = "ORD-BACK", lines = new[] { Line("BACK-W", 4, 100, 18) } }));
+        var sdk = (await _books.VouchersAsync(c.Id, "ORD-BACK", 5))[4];
+        Assert.Equal("debit-note", sdk.GetProperty("type").GetString());
+        Assert.Contains(sdk.GetProperty("date").GetString(), new[] { sentOn, DateTime.UtcNow.ToString("yyyy-MM-dd") });
+        Assert.Equal(6m, await _books.StockAsync("BACK-W"));
+    }
+
+    [Fact]
     public async Task A_refund_refused_at_posting_can_be_sent_again_corrected_under_the_same_refund_id()
     {
         await _books.PutItemAsync("FIX-W", "Widget", 10);

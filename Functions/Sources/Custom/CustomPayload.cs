@@ -6,12 +6,15 @@ namespace Connectors.Sources.Custom;
 
 /// <summary>
 /// The Custom contract's bodies, read field by field so every error names the field:
-/// order.created/updated {external_id, customer_name, order_date, buyer_state_code?, currency?, lines:[{sku, description, quantity, rate, tax_rate}]};
+/// order.created {external_id, customer_name, order_date, buyer_state_code?, currency?, lines:[{sku, description, quantity, rate, tax_rate}]};
+/// order.updated the same with every field but external_id and lines optional, plus updated_at? (when the edit was made);
 /// order.refunded {external_id, refund_id, refund_date, currency?, lines:[{sku, description?, quantity, rate}]}.
 /// Numbers may be JSON numbers or numeric strings; they are read as decimals, never doubles.
 /// </summary>
 /// <param name="Currency">The ISO 4217 code the body states (upper case), or null: amounts are in the books' currency.</param>
-public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly Date, string? CustomerName, string? BuyerStateCode, string? Currency, IReadOnlyList<CanonicalLine> Lines)
+/// <param name="Date">The document's date: the order's, the refund's, or the edit's (updated_at); null for an edit that does not say when it was made.</param>
+/// <param name="UpdatedAt">An edit's updated_at as written (its version: two edits with different times are two edits).</param>
+public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly? Date, string? UpdatedAt, string? CustomerName, string? BuyerStateCode, string? Currency, IReadOnlyList<CanonicalLine> Lines)
 {
     public const int MaxLines = 1000;
     const decimal MaxAmount = 1_000_000_000_000m;
@@ -28,7 +31,12 @@ public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly
         {
             var externalId = Id(root, "external_id");
             var refundId = refund ? Id(root, "refund_id") : null;
-            var date = ReadDate(root, refund ? "refund_date" : "order_date");
+            var update = kind == EventKind.Update;
+            // An edit's note is dated when the edit was made, never with the order's date (that period may be closed):
+            // order_date on an update is checked but not used.
+            if (update && root.TryGetProperty("order_date", out var od) && od.ValueKind != JsonValueKind.Null) ReadDate(root, "order_date");
+            var updatedAt = update ? OptionalText(root, "updated_at", 40) : null;
+            DateOnly? date = update ? (updatedAt is null ? null : ReadDate(root, "updated_at")) : ReadDate(root, refund ? "refund_date" : "order_date");
             var customer = refund ? null : OptionalText(root, "customer_name", 200);
             if (kind == EventKind.Sale && string.IsNullOrWhiteSpace(customer)) throw new FieldException("customer_name is required.");
             string? state = null;
@@ -71,7 +79,7 @@ public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly
                 }
                 result.Add(new CanonicalLine { Sku = sku, Description = description, Quantity = quantity, Rate = rate, TaxRate = taxRate });
             }
-            return new CustomPayload(externalId, refundId, date, customer, state, currency, result);
+            return new CustomPayload(externalId, refundId, date, updatedAt, customer, state, currency, result);
         }
         catch (FieldException e)
         {

@@ -82,15 +82,17 @@ public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
                 EventKind.Sale => $"sale|{payload.ExternalId}",
                 // Refund ids are often numbered per order (R-1 on every order): the order is part of the key, as in the other sources.
                 EventKind.Refund => $"refund|{KeyPart(payload.ExternalId)}|{payload.RefundId}",
-                // An edit is a duplicate only when it is byte-identical: a new snapshot of the same order is a new event.
-                _ => $"update|{payload.ExternalId}|{Storage.Keys.Hash(body.Span)}",
+                // An edit with updated_at is that version of the order (a return to an earlier state is a new edit); one
+                // without is a duplicate only when byte-identical.
+                _ => payload.UpdatedAt is { } at ? $"update|{KeyPart(payload.ExternalId)}|at|{at}" : $"update|{payload.ExternalId}|{Storage.Keys.Hash(body.Span)}",
             };
             var e = new CanonicalEvent
             {
                 Kind = kind.Value,
                 ExternalId = payload.ExternalId,
                 RefundId = payload.RefundId,
-                Date = payload.Date,
+                // An edit that does not say when it was made is dated the day it arrives.
+                Date = payload.Date ?? DateOnly.FromDateTime(receivedAt.UtcDateTime),
                 Customer = payload.CustomerName is { } name ? new Customer { Name = name } : null,
                 PlaceOfSupply = payload.BuyerStateCode,
                 Currency = payload.Currency,
