@@ -70,6 +70,21 @@ public sealed class JumpsellerMapTests
         Assert.Equal(3m, drafts[1].Event.Lines[0].Quantity);
         Assert.Equal(14.25m, drafts[1].Event.Lines[0].TaxAmount);
         Assert.Equal(3, drafts[1].Event.Lines.Count);
+        Assert.Equal(new DateOnly(2026, 5, 1), drafts[0].Event.Date);
+    }
+
+    [Fact]
+    public void The_same_snapshot_arriving_another_day_has_the_same_key_and_a_cancellation_is_dated_when_it_arrives()
+    {
+        var body = Encoding.UTF8.GetBytes(Text("jumpseller", "order_updated.json"));
+        var today = Events(new JumpsellerSource().Map(Shop, new HeaderDictionary { [JumpsellerSource.EventHeader] = "order_updated" }, body, Now)).Drafts[1];
+        var later = Events(new JumpsellerSource().Map(Shop, new HeaderDictionary { [JumpsellerSource.EventHeader] = "order_updated" }, body, Now.AddDays(3))).Drafts;
+        Assert.Equal(today.DedupeKey, later[1].DedupeKey);
+        // The sale keeps the order's date (created_at 2026-05-01); the edit's note is dated the day it arrived.
+        Assert.Equal((new DateOnly(2026, 5, 1), new DateOnly(2026, 5, 4)), (later[0].Event.Date, later[1].Event.Date));
+
+        var cancel = Assert.Single(Events(new JumpsellerSource().Map(Shop, new HeaderDictionary { [JumpsellerSource.EventHeader] = "order_canceled" }, body, Now)).Drafts);
+        Assert.Equal((EventKind.Cancel, DateOnly.FromDateTime(Now.UtcDateTime)), (cancel.Event.Kind, cancel.Event.Date));
     }
 
     [Fact]

@@ -11,14 +11,15 @@ namespace Connectors.Sources.Jumpseller;
 /// </summary>
 public static class JumpsellerOrder
 {
-    public static SourceMapping Map(string eventName, JsonElement order)
+    /// <param name="today">The day the delivery arrived: an edit's or a cancellation's note is dated then, not with the order's date (its period may be filed).</param>
+    public static SourceMapping Map(string eventName, JsonElement order, DateOnly today)
     {
         var id = PayloadFields.Id(order, "id", "order");
         var statusText = PayloadFields.Text(order, "status", 60);
         var status = StatusEnum(order, statusText);
 
         if (eventName == "order_canceled" || status == "canceled")
-            return new SourceMapping.Events(eventName, [new EventDraft(Read(order, id, EventKind.Cancel, statusText), $"cancel|{id}")]);
+            return new SourceMapping.Events(eventName, [new EventDraft(Read(order, id, EventKind.Cancel, statusText) with { Date = today }, $"cancel|{id}")]);
         if (eventName is "order_pending_payment" or "order_abandoned" || status is "pending_payment" or "abandoned")
             return new SourceMapping.Recorded(eventName, id, $"Order {statusText ?? status ?? "pending"}: recorded, nothing posted until it is paid.");
         if (eventName == "order_paid" || status == "paid")
@@ -27,7 +28,7 @@ public static class JumpsellerOrder
             if (eventName != "order_updated") return new SourceMapping.Events(eventName, [new EventDraft(sale, $"sale|{id}")]);
             // order_updated fires on payment too: the sale is deduplicated against order_paid, and the snapshot is an
             // update only when its books content differs from every snapshot before it.
-            var update = sale with { Kind = EventKind.Update };
+            var update = sale with { Kind = EventKind.Update, Date = today };
             return new SourceMapping.Events(eventName, [new EventDraft(sale, $"sale|{id}"), new EventDraft(update, $"update|{id}|{ContentHash(update)}")]);
         }
         return new SourceMapping.Recorded(eventName, id, $"Order status '{statusText ?? "(none)"}': recorded, nothing posted.");
@@ -148,5 +149,6 @@ public static class JumpsellerOrder
         address is { } a && PayloadFields.Text(a, "country_code", 10) is { Length: 2 } code ? code.ToUpperInvariant() : null;
 
     /// <summary>Hash of what the books see (not the raw body): a shipment-status change gives the same snapshot, so no new update.</summary>
-    static string ContentHash(CanonicalEvent e) => Storage.Keys.Hash(JsonSerializer.SerializeToUtf8Bytes(e with { SourceStatus = null }, IngestJson.Default.CanonicalEvent));
+    /// <summary>What the books see of a snapshot: not its status word, nor the day it arrived (a retry days later is the same edit).</summary>
+    static string ContentHash(CanonicalEvent e) => Storage.Keys.Hash(JsonSerializer.SerializeToUtf8Bytes(e with { SourceStatus = null, Date = default }, IngestJson.Default.CanonicalEvent));
 }

@@ -54,7 +54,7 @@ public sealed class JumpsellerSource : IWebhookSource
                 }
                 var order = PayloadFields.Object(root, "order", "");
                 externalId = PayloadFields.OptionalId(order, "id", "order");
-                return JumpsellerOrder.Map(eventName, order);
+                return JumpsellerOrder.Map(eventName, order, DateOnly.FromDateTime(receivedAt.UtcDateTime));
             }
             catch (PayloadException e)
             {
