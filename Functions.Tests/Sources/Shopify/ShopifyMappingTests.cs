@@ -172,6 +172,17 @@ public sealed class ShopifyMappingTests
     }
 
     [Fact]
+    public void A_multi_currency_refund_is_in_the_shops_currency_not_the_buyers_transaction_currency()
+    {
+        var body = ShopSamples.Edited("shopify", "refunds-create.json", r =>
+        {
+            foreach (var t in r["transactions"]!.AsArray()) t!["currency"] = "EUR";
+            r["refund_line_items"]![0]!["subtotal_set"] = JsonNode.Parse("""{"shop_money":{"amount":"199.00","currency_code":"USD"},"presentment_money":{"amount":"183.50","currency_code":"EUR"}}""");
+        });
+        Assert.Equal("USD", Single(Map("refunds/create", body)).Event.Currency);
+    }
+
+    [Fact]
     public void No_restock_refunds_return_no_stock_and_a_shipping_refund_is_a_service_line()
     {
         var e = Single(Map("refunds/create", ShopSamples.Bytes("shopify", "refunds-create--no-restock.json"))).Event;

@@ -136,13 +136,23 @@ public static class ShopifyMapping
             ExternalId = orderId.ToString(CultureInfo.InvariantCulture),
             RefundId = refundId.ToString(CultureInfo.InvariantCulture),
             Date = DateOf(r.ProcessedAt ?? r.CreatedAt, receivedAt, "created_at"),
-            Currency = (r.Transactions ?? []).Select(t => ShopBody.Blank(t.Currency)).FirstOrDefault(c => c is not null)?.ToUpperInvariant(),
+            Currency = RefundCurrency(r),
             PricesIncludeTax = inclusive == true,
             IsTest = (r.Transactions ?? []).Any(t => t.Test),
             Lines = lines,
             SourceStatus = ShopBody.Blank(r.Note),
         };
     }
+
+    /// <summary>
+    /// The shop's currency, which the refund's amounts are in: from a shop_money set when the payload has one. Transactions
+    /// are in the buyer's currency in a multi-currency shop, so they only say it for payloads without money sets (older ones).
+    /// </summary>
+    static string? RefundCurrency(ShopifyRefund r) =>
+        ((r.RefundLineItems ?? []).Select(l => l.SubtotalSet?.ShopMoney?.CurrencyCode)
+            .Concat((r.RefundShippingLines ?? []).Select(s => s.SubtotalAmountSet?.ShopMoney?.CurrencyCode))
+            .Select(ShopBody.Blank).FirstOrDefault(c => c is not null)
+         ?? (r.Transactions ?? []).Select(t => ShopBody.Blank(t.Currency)).FirstOrDefault(c => c is not null))?.ToUpperInvariant();
 
     /// <summary>
     /// One line per refund_shipping_lines entry (2024-10 on), its shop_money subtotal taken as net like the legacy amount. REST

@@ -144,6 +144,8 @@ public sealed record ShopifyRefundLineItem
     /// <summary>"return", "cancel", "legacy_restock" return stock; "no_restock" does not.</summary>
     public string? RestockType { get; init; }
     public decimal? Subtotal { get; init; }
+    /// <summary>The subtotal in the shop's and the buyer's currency: its shop_money names the currency the flat amounts are in.</summary>
+    public ShopifyMoneySet? SubtotalSet { get; init; }
     public decimal? TotalTax { get; init; }
     public ShopifyLineItem? LineItem { get; init; }
 }
