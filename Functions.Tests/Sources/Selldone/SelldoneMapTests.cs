@@ -33,16 +33,116 @@ public sealed class SelldoneMapTests
         Assert.Equal("sara@example.com", e.Customer.Email);
 
         Assert.Equal(3, e.Lines.Count);
-        // Mug: 2 x 30.00 - offer 6.00 = 54.00; its share of the 7.20 basket discount is 5.40 and of the 6.48 tax 4.86.
+        // basket.discount 25.20 = product dis 2 x 5.00 + offer 6.00 + cross-sell 2.00 + a 7.20 code: only the code is left to spread.
+        // Mug: 2 x 30.00 - offer 6.00 = 54.00; its share of the 7.20 code is 5.40 and of the 6.48 tax 4.86.
         var mug = e.Lines[0];
         Assert.Equal(("MUG-BLUE", "Ceramic Mug", 2m, 30.00m, 11.40m, 4.86m, 10m, false), (mug.Sku, mug.Description, mug.Quantity, mug.Rate, mug.Discount, mug.TaxAmount, mug.TaxRate, mug.IsService));
-        // Tee: 20.00 - cross-sell 2.00 = 18.00; discount share 1.80, tax share 1.62.
+        // Tee: 20.00 - cross-sell 2.00 = 18.00; code share 1.80, tax share 1.62.
         var tee = e.Lines[1];
         Assert.Equal(("TEE-S", 1m, 20.00m, 3.80m, 1.62m, 10m), (tee.Sku, tee.Quantity, tee.Rate, tee.Discount, tee.TaxAmount, tee.TaxRate));
         var shipping = e.Lines[2];
         Assert.Equal(("shipping", 10.00m, 1.00m, 10m, true), (shipping.Sku, shipping.Rate, shipping.TaxAmount, shipping.TaxRate, shipping.IsService));
-        // Everything adds up to the basket's price: 64.80 + 6.48 + 10.00 + 1.00.
-        Assert.Equal(82.28m, e.Lines.Sum(l => l.Quantity * l.Rate - l.Discount + l.TaxAmount!.Value));
+        // 64.80 + 6.48 + 10.00 + 1.00 = Selldone's final price: price 74.80 + tax 6.48 + tax_shipping 1.00.
+        Assert.Equal(82.28m, PostedTotal(e));
+        Assert.Equal(82.28m, SelldoneFinalPrice(Text("selldone", "PaymentOrder.json")));
+    }
+
+    /// <summary>What the buyer pays by Selldone's own order screens (BOrderPaymentTable.vue, SOrderBillCard.vue).</summary>
+    static decimal SelldoneFinalPrice(string body)
+    {
+        var b = JsonNode.Parse(body)!["basket"]!;
+        return b["price"]!.GetValue<decimal>() + (b["tax_included"]!.GetValue<bool>() ? 0 : b["tax"]!.GetValue<decimal>()) + b["tax_shipping"]!.GetValue<decimal>();
+    }
+
+    /// <summary>What the posted lines come to: gross lines as they are, net lines plus their tax.</summary>
+    static decimal PostedTotal(CanonicalEvent e) =>
+        e.Lines.Sum(l => l.Quantity * l.Rate - l.Discount + (e.PricesIncludeTax ? 0 : l.TaxAmount!.Value));
+
+    [Fact]
+    public void Offers_cross_sells_coupon_and_code_are_each_taken_off_once()
+    {
+        // A 3.00 coupon on top of the sample: discount 28.20 = dis 10.00 + offer 6.00 + cross 2.00 + code 7.20 + coupon 3.00;
+        // price = 90.00 raw - 28.20 + 10.00 delivery = 71.80; tax 6.18 (10 % of 61.80); final 71.80 + 6.18 + 1.00 = 78.98.
+        var body = Edit("selldone", "PaymentOrder.json", o =>
+        {
+            o["basket"]!["discount"] = 28.20m;
+            o["basket"]!["price"] = 71.80m;
+            o["basket"]!["tax"] = 6.18m;
+        });
+        var e = Assert.Single(Events(Map(body)).Drafts).Event;
+        // The 10.20 left (code + coupon) splits 7.65 / 2.55: mug 54.00 - 7.65 = 46.35, tee 18.00 - 2.55 = 15.45.
+        Assert.Equal(new[] { 6.00m + 7.65m, 2.00m + 2.55m, 0m }, e.Lines.Select(l => l.Discount));
+        // Tax 6.18 on 46.35 / 15.45: 4.635 and 1.545 round to 4.64 + 1.55 = 6.19, the extra cent comes off the larger line.
+        Assert.Equal(new[] { 4.63m, 1.55m, 1.00m }, e.Lines.Select(l => l.TaxAmount!.Value));
+        Assert.Equal(78.98m, SelldoneFinalPrice(body));
+        Assert.Equal(78.98m, PostedTotal(e));
+    }
+
+    [Fact]
+    public void A_basket_discount_made_only_of_item_discounts_spreads_nothing_more()
+    {
+        // discount 18.00 = dis 10.00 + offer 6.00 + cross 2.00: reading it as a code would have taken 18.00 off a second time.
+        var body = Edit("selldone", "PaymentOrder.json", o =>
+        {
+            o["basket"]!["discount"] = 18.00m;
+            o["basket"]!["price"] = 82.00m;
+            o["basket"]!["tax"] = 7.20m;
+        });
+        var e = Assert.Single(Events(Map(body)).Drafts).Event;
+        Assert.Equal(new[] { 6.00m, 2.00m, 0m }, e.Lines.Select(l => l.Discount));
+        Assert.Equal(new[] { 5.40m, 1.80m, 1.00m }, e.Lines.Select(l => l.TaxAmount!.Value));
+        // 72.00 + 7.20 + 10.00 + 1.00 = 82.00 + 7.20 + 1.00.
+        Assert.Equal(90.20m, SelldoneFinalPrice(body));
+        Assert.Equal(90.20m, PostedTotal(e));
+    }
+
+    [Fact]
+    public void A_basket_discount_smaller_than_its_items_own_is_unprocessable_not_guessed()
+    {
+        // 7.20 cannot hold the items' 18.00 of dis, offer and cross-sell: the basket contradicts Selldone's total-discount reading.
+        var invalid = Assert.IsType<SourceMapping.Invalid>(Map(Edit("selldone", "PaymentOrder.json", o => o["basket"]!["discount"] = 7.20m)));
+        Assert.Contains("basket.discount", invalid.Error);
+    }
+
+    /// <summary>A tax-inclusive (21 %) shop with a product discount, a cross-sell, a 10.00 code and 2.10 shipping tax (own SKUs, so its stock is its own).</summary>
+    public static string InclusiveBasket(int id = 7001) => Edit("selldone", "PaymentOrder.json", o =>
+    {
+        var b = o["basket"]!;
+        b["id"] = id;
+        b["code"] = $"SM-{id}";
+        b["tax_included"] = true;
+        // raw 2 x (60.50 + 5.00) + 24.20 = 155.20; discount 22.20 = dis 10.00 + cross 2.20 + code 10.00; price 155.20 - 22.20 + 10.00.
+        b["discount"] = 22.20m;
+        b["price"] = 143.00m;
+        b["tax"] = 23.08m;
+        b["delivery_price"] = 10.00m;
+        b["tax_shipping"] = 2.10m;
+        var mug = b["items"]![0]!;
+        mug["price"] = 60.50m;
+        mug["dis"] = 5.00m;
+        mug["offer_amount"] = 0m;
+        mug["cross_dis"] = 0m;
+        mug["variant"]!["sku"] = "VASE-GREEN";
+        var tee = b["items"]![1]!;
+        tee["product"]!["sku"] = "CARD-A";
+        tee["price"] = 24.20m;
+        tee["cross_dis"] = 2.20m;
+    });
+
+    [Fact]
+    public void A_tax_inclusive_shop_adds_its_shipping_tax_on_top_of_the_delivery_price()
+    {
+        var e = Assert.Single(Events(Map(InclusiveBasket())).Drafts).Event;
+        Assert.True(e.PricesIncludeTax);
+        // Nets 121.00 / 22.00; the 10.00 code splits 8.46 / 1.54 -> 112.54 / 20.46 gross, holding 19.53 / 3.55 of the 23.08 tax.
+        Assert.Equal(new[] { (2m, 60.50m, 8.46m, 19.53m, 21.00m), (1m, 24.20m, 3.74m, 3.55m, 20.99m) },
+            e.Lines.Take(2).Select(l => (l.Quantity, l.Rate, l.Discount, l.TaxAmount!.Value, l.TaxRate)));
+        // Shipping 10.00 + 2.10 tax = a 12.10 gross line at 21 %.
+        var shipping = e.Lines[2];
+        Assert.Equal(("shipping", 12.10m, 2.10m, 21.00m), (shipping.Sku, shipping.Rate, shipping.TaxAmount!.Value, shipping.TaxRate));
+        // 112.54 + 20.46 + 12.10 = 145.10 = Selldone's price 143.00 + tax_shipping 2.10 (tax 23.08 is inside the price).
+        Assert.Equal(145.10m, SelldoneFinalPrice(InclusiveBasket()));
+        Assert.Equal(145.10m, PostedTotal(e));
     }
 
     [Fact]

@@ -5,14 +5,18 @@ using Connectors.Sources.Fields;
 namespace Connectors.Sources.Selldone;
 
 /// <summary>One basket item as a canonical line, with what CancelProduct and ReturnOrder need to pick it.</summary>
-public sealed record SelldoneItem(string Id, CanonicalLine Line, bool IsCancelled, decimal? ReturnedCount);
+/// <param name="ProductDiscount">count x dis: the product discount already taken off the line's price, but counted in basket.discount.</param>
+public sealed record SelldoneItem(string Id, CanonicalLine Line, bool IsCancelled, decimal? ReturnedCount, decimal ProductDiscount);
 
 /// <summary>
-/// The basket's lines and money. From selldone/core's models: BasketItem.price is the unit price after the product
-/// discount, offer_amount "should be deducted from count * price" and cross_dis is the cross-selling discount, so a line's
-/// net is count x price - offer_amount - cross_dis (inferred from the model comments). Basket.discount (discount code) is
-/// spread over the item lines in proportion to their nets; Basket.tax is spread the same way as each line's TaxAmount, and
-/// the rate is the one it implies. Amounts are read as given (major units: nothing in the models says minor units).
+/// The basket's lines and money, as Selldone's own order screens compute them (selldone/components
+/// backoffice/order/payment/table/BOrderPaymentTable.vue, backoffice/order/dashboard/payment/BOrderDashboardPayment.vue,
+/// storefront/order/billing/card/SOrderBillCard.vue). BasketItem.price is the unit price after the product discount
+/// `dis` (per unit); a line's net is count x price - offer_amount - cross_dis. Basket.discount is the order's WHOLE
+/// discount: sum(count x dis) + offers + cross-sells + discount code + coupon + club + lottery; only the part the items do
+/// not already carry (code, coupon, club, lottery) is spread over the lines in proportion to their nets. Basket.tax is
+/// spread the same way as each line's TaxAmount. The buyer pays price + (tax_included ? 0 : tax) + tax_shipping, so the
+/// shipping tax is on top of delivery_price even in a tax-inclusive shop. Amounts are read as given (major units).
 /// </summary>
 public sealed record SelldoneBasket(string Currency, bool TaxIncluded, bool NoStock, IReadOnlyList<SelldoneItem> Items, CanonicalLine? Shipping)
 {
@@ -28,7 +32,7 @@ public sealed record SelldoneBasket(string Currency, bool TaxIncluded, bool NoSt
         if (raw.Count == 0) throw new PayloadException("basket.items must hold at least one item.");
 
         var nets = raw.Select(x => x.Line.Quantity * x.Line.Rate - x.Line.Discount).ToList();
-        var orderDiscount = PayloadFields.OptionalDecimal(basket, "discount", "basket") ?? 0;
+        var orderDiscount = OrderLevelDiscount(basket, raw);
         var discounts = Spread(orderDiscount, nets);
         var afterDiscount = nets.Zip(discounts, (n, d) => n - d).ToList();
         var tax = PayloadFields.OptionalDecimal(basket, "tax", "basket") ?? 0;
@@ -47,13 +51,29 @@ public sealed record SelldoneBasket(string Currency, bool TaxIncluded, bool NoSt
         if (PayloadFields.OptionalDecimal(basket, "delivery_price", "basket") is > 0 and var deliveryPrice)
         {
             var shippingTax = PayloadFields.OptionalDecimal(basket, "tax_shipping", "basket") ?? 0;
+            // Selldone adds tax_shipping on top of delivery_price in every shop, so a gross (tax-inclusive) line must carry it in its rate.
+            var rate = taxIncluded ? deliveryPrice + shippingTax : deliveryPrice;
             shipping = new CanonicalLine
             {
-                Sku = "shipping", Description = "Shipping", Quantity = 1, Rate = deliveryPrice, IsService = true,
-                TaxAmount = shippingTax, TaxRate = Jumpseller.JumpsellerOrder.TaxRate(shippingTax, deliveryPrice, taxIncluded),
+                Sku = "shipping", Description = "Shipping", Quantity = 1, Rate = rate, IsService = true,
+                TaxAmount = shippingTax, TaxRate = Jumpseller.JumpsellerOrder.TaxRate(shippingTax, rate, taxIncluded),
             };
         }
         return new SelldoneBasket(currency, taxIncluded, noStock, items, shipping);
+    }
+
+    /// <summary>
+    /// basket.discount less what the items already carry (count x dis + offer_amount + cross_dis): the discount code,
+    /// coupon, club and lottery share, which no item field holds. Less than nothing means the basket contradicts that reading.
+    /// </summary>
+    static decimal OrderLevelDiscount(JsonElement basket, IReadOnlyList<SelldoneItem> items)
+    {
+        var total = PayloadFields.OptionalDecimal(basket, "discount", "basket") ?? 0;
+        var onItems = items.Sum(x => x.ProductDiscount + x.Line.Discount);
+        var rest = decimal.Round(total - onItems, 2, MidpointRounding.AwayFromZero);
+        if (rest < 0)
+            throw new PayloadException($"basket.discount {total} is less than the items' own discounts {onItems} (count x dis + offer_amount + cross_dis); Selldone's discount is the order's total discount.");
+        return rest;
     }
 
     public static SelldoneItem ReadItem(JsonElement item, string at, bool noStock)
@@ -69,6 +89,8 @@ public sealed record SelldoneBasket(string Currency, bool TaxIncluded, bool NoSt
         var price = PayloadFields.Decimal(item, "price", at);
         if (price < 0) throw new PayloadException($"{at}.price must not be negative.");
         var discount = (PayloadFields.OptionalDecimal(item, "offer_amount", at) ?? 0) + (PayloadFields.OptionalDecimal(item, "cross_dis", at) ?? 0);
+        // dis is per unit and already out of price; it is kept only to tell it apart inside basket.discount.
+        var productDiscount = count * (PayloadFields.OptionalDecimal(item, "dis", at) ?? 0);
         // SKU lives on the variant or the product (when Selldone includes them); else the ids are the stable key.
         var sku = (variant is { } v ? PayloadFields.Text(v, "sku", 100) : null) ?? (product is { } p ? PayloadFields.Text(p, "sku", 100) : null)
             ?? (productId is null ? $"sd:item:{id}" : variantId is null ? $"sd:{productId}" : $"sd:{productId}:{variantId}");
@@ -82,7 +104,7 @@ public sealed record SelldoneBasket(string Currency, bool TaxIncluded, bool NoSt
             Discount = discount,
             IsService = noStock || SelldoneOrder.MovesNoStock(productType),
         };
-        return new SelldoneItem(id, line, IsCancelled(item), ReturnedCount(item, at, count));
+        return new SelldoneItem(id, line, IsCancelled(item), ReturnedCount(item, at, count), productDiscount);
     }
 
     static bool IsCancelled(JsonElement item) =>
