@@ -145,18 +145,24 @@ public sealed class OrderLifecycleTests(HostFixture host) : IClassFixture<HostFi
         Assert.Equal(6m, await _books.StockAsync("BACK-W"));
     }
 
+    /// <summary>Order ORD-{name} of 2 x {name}-W (stock 10 before), and refund RF-{name} of 3: accepted (200), then refused by posting.</summary>
+    async Task<(CreatedConnection Connection, JsonElement Refused)> RefusedRefundAsync(string name)
+    {
+        await _books.PutItemAsync($"{name}-W", "Widget", 10);
+        var c = await _books.CustomConnectionAsync();
+        await _books.OrderAsync(c, $"ORD-{name}", "29", "2026-05-25", Line($"{name}-W", 2, 100, 18));
+        Assert.Single(await _books.VouchersAsync(c.Id, $"ORD-{name}", 1));
+        Assert.Equal(200, await _books.RefundAsync(c, $"ORD-{name}", $"RF-{name}", "2026-05-30", RefundLine($"{name}-W", 3, 100)));
+        var refused = await _books.SettledActivityAsync(c.Id, $"ORD-{name} / RF-{name}", "order.refunded");
+        Assert.Equal("failed", refused.GetProperty("status").GetString());
+        Assert.Contains("more than the 2 still open", refused.GetProperty("reason").GetString());
+        return (c, refused);
+    }
+
     [Fact]
     public async Task A_refund_refused_at_posting_can_be_sent_again_corrected_under_the_same_refund_id()
     {
-        await _books.PutItemAsync("FIX-W", "Widget", 10);
-        var c = await _books.CustomConnectionAsync();
-        await _books.OrderAsync(c, "ORD-FIX", "29", "2026-05-25", Line("FIX-W", 2, 100, 18));
-        Assert.Single(await _books.VouchersAsync(c.Id, "ORD-FIX", 1));
-
-        // 3 of the 2 sold: accepted (200), then refused by posting, with the reason in the activity log.
-        Assert.Equal(200, await _books.RefundAsync(c, "ORD-FIX", "RF-FIX", "2026-05-30", RefundLine("FIX-W", 3, 100)));
-        var refused = await _books.SettledActivityAsync(c.Id, "ORD-FIX / RF-FIX", "order.refunded");
-        Assert.Equal("failed", refused.GetProperty("status").GetString());
+        var (c, _) = await RefusedRefundAsync("FIX");
 
         // The corrected refund, same refund_id: accepted again (not 409) and posted: 1 x 100 + 9 + 9 = 118.
         int status = 0;
@@ -177,13 +183,7 @@ public sealed class OrderLifecycleTests(HostFixture host) : IClassFixture<HostFi
     [Fact]
     public async Task A_refused_refund_replayed_from_the_activity_log_after_the_order_grew_posts_from_its_archived_body()
     {
-        await _books.PutItemAsync("RPL-W", "Widget", 10);
-        var c = await _books.CustomConnectionAsync();
-        await _books.OrderAsync(c, "ORD-RPL", "29", "2026-05-25", Line("RPL-W", 2, 100, 18));
-        Assert.Single(await _books.VouchersAsync(c.Id, "ORD-RPL", 1));
-        Assert.Equal(200, await _books.RefundAsync(c, "ORD-RPL", "RF-RPL", "2026-05-30", RefundLine("RPL-W", 3, 100)));
-        var refused = await _books.SettledActivityAsync(c.Id, "ORD-RPL / RF-RPL", "order.refunded");
-        Assert.Equal("failed", refused.GetProperty("status").GetString());
+        var (c, refused) = await RefusedRefundAsync("RPL");
 
         // The order is corrected to 3 units (a debit note); the refused refund, replayed as archived, now fits.
         await _books.UpdateAsync(c, "ORD-RPL", "2026-05-26", Line("RPL-W", 3, 100, 18));
