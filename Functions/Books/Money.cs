@@ -14,4 +14,7 @@ public sealed class Money(string currency)
     };
 
     public decimal Round(decimal amount) => decimal.Round(amount, Decimals, MidpointRounding.AwayFromZero);
+
+    /// <summary>The smallest amount: 0.01 for two decimals.</summary>
+    public decimal MinorUnit => 1m / (decimal)Math.Pow(10, Decimals);
 }

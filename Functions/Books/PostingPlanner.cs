@@ -40,6 +40,9 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
         });
     }
 
+    /// <summary>How far an order's open amounts can be from a fresh computation by rounding alone: a minor unit per event applied to it.</summary>
+    decimal Drift(OrderState order) => tax.Money.MinorUnit * Math.Max(1, order.Applied.Count);
+
     public static string? CustomerKey(Customer? c) => string.IsNullOrWhiteSpace(c?.Key) ? null : c.Key.Trim().ToLowerInvariant();
 
     PostingPlan Sale(CanonicalEvent e, OrderState order, IReadOnlyDictionary<string, string?> items)
@@ -74,10 +77,20 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
             var dt = (after?.Taxable ?? 0) - (before?.Taxable ?? 0);
             var taxes = TaxDifference(before?.Taxes ?? [], after?.Taxes ?? []);
             if (dq == 0 && dt == 0 && taxes.All(t => t.Amount == 0)) continue;
+            // The same units at the same price and tax rate, off by rounding only (an edit after refunds restates what is
+            // open from the lines, which rounds differently from the sale less its refunds): nothing changed, the position stands.
+            if (before is not null && after is not null && dq == 0 && after.Rate == before.Rate && after.TaxRate == before.TaxRate
+                && Math.Abs(dt) <= Drift(order) && taxes.All(t => Math.Abs(t.Amount) <= Drift(order)))
+            {
+                target[sku] = before;
+                continue;
+            }
             if (shape.Item is { } item && !shape.IsService && dq != 0) moves.Add((item, -dq));
             var allUp = dq >= 0 && dt >= 0 && taxes.All(t => t.Amount >= 0);
             var allDown = dq <= 0 && dt <= 0 && taxes.All(t => t.Amount <= 0);
-            if (allUp || allDown)
+            // A new tax rate, or other units for the same money, is a restatement of the line, not a difference of it.
+            var restated = before is not null && after is not null && (after.TaxRate != before.TaxRate || (dq != 0 && dt == 0));
+            if ((allUp || allDown) && !restated)
             {
                 var sign = allUp ? 1 : -1;
                 (allUp ? up : down).Add(new VoucherLine
@@ -89,8 +102,9 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
             }
             else
             {
-                // Parts move in opposite directions (a new tax rate, more units for less): credit the old line in full and
-                // debit the new one, so no note carries a negative amount.
+                // Parts move in opposite directions (more units for less), or the line is restated (a new tax rate, other
+                // units for the same money): credit the old line in full and debit the new one, so no note carries a
+                // negative or a nil amount, and every note's tax is at its line's own rate.
                 if (before is not null) down.Add(Full(before));
                 if (after is not null) up.Add(Full(after));
             }
@@ -120,11 +134,13 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
                 throw new PostingRejectedException($"Refund {e.RefundId}: refunding {l.Quantity} x {l.Sku} is more than the {p.Quantity} still open on order {e.ExternalId} (sold net of earlier refunds and credits).");
             // Taxed like the original line: the sale's tax rate and place of supply.
             var (taxable, taxes) = tax.Line(l.Quantity, l.Rate, l.Discount, p.TaxRate, l.TaxAmount, e.PricesIncludeTax, order.PlaceOfSupply);
-            // The refund that closes a position takes exactly what is left, so per-line rounding never leaves a cent behind.
-            // Otherwise no component gives back more than is still open on it (per-line rounding of parts can exceed the whole by a cent).
-            taxes = l.Quantity == p.Quantity && taxable == p.Taxable
-                ? p.Taxes
-                : taxes.Select(t => t with { Amount = Math.Min(t.Amount, p.Taxes.Where(o => o.Name == t.Name).Sum(o => o.Amount)) }).ToList();
+            // The refund that closes a position's units takes exactly what is left when it differs from it by rounding only
+            // (each earlier part rounded its own share: a discount of 10 over 3 units refunded one by one), so a fully
+            // refunded line never keeps or overshoots a cent. Otherwise no component gives back more than is still open on it.
+            if (l.Quantity == p.Quantity && Math.Abs(taxable - p.Taxable) <= Drift(order))
+                (taxable, taxes) = (p.Taxable, p.Taxes);
+            else
+                taxes = taxes.Select(t => t with { Amount = Math.Min(t.Amount, p.Taxes.Where(o => o.Name == t.Name).Sum(o => o.Amount)) }).ToList();
             if (taxable > p.Taxable)
                 throw new PostingRejectedException($"Refund {e.RefundId}: refunding {taxable} (before tax) for {l.Sku} is more than the {p.Taxable} still open on order {e.ExternalId} (sold net of earlier refunds and credits).");
             var line = new VoucherLine { Sku = l.Sku, Item = p.Item, Description = p.Description, IsService = p.IsService, Quantity = l.Quantity, Rate = l.Rate, Taxable = taxable, Taxes = taxes };

@@ -28,7 +28,8 @@ public sealed class TaxRules(BooksOptions options)
 
     /// <summary>
     /// Taxable value and tax of a line. Net prices: taxable = qty x rate - discount, each component = taxable x its rate.
-    /// Gross prices: the line's gross is split back so taxable + tax = gross exactly. A tax the source states is used as is.
+    /// Gross prices: each component = gross x its rate / (100 + the line's rate), and taxable = gross - the components, so
+    /// taxable + tax = gross exactly and CGST = SGST (84.74 + 7.63 + 7.63 = 100.00 at 18 %). A tax the source states is used as is.
     /// </summary>
     public (decimal Taxable, IReadOnlyList<TaxAmount> Taxes) Line(decimal quantity, decimal rate, decimal discount, decimal taxRate, decimal? statedTax, bool pricesIncludeTax, string? placeOfSupply)
     {
@@ -38,8 +39,9 @@ public sealed class TaxRules(BooksOptions options)
         if (components.Count == 0) return (amount, []);
         if (pricesIncludeTax)
         {
-            var tax = statedTax is { } stated ? Money.Round(stated) : amount - Money.Round(amount * 100m / (100m + taxRate));
-            return (amount - tax, Split(tax, taxRate, components));
+            if (statedTax is { } stated) return (amount - Money.Round(stated), Split(Money.Round(stated), taxRate, components));
+            var parts = components.Select(c => new TaxAmount(c.Name, c.Rate, Money.Round(amount * c.Rate / (100m + taxRate)))).ToList();
+            return (amount - parts.Sum(t => t.Amount), parts);
         }
         if (statedTax is { } given) return (amount, Split(Money.Round(given), taxRate, components));
         return (amount, components.Select(c => new TaxAmount(c.Name, c.Rate, Money.Round(amount * c.Rate / 100m))).ToList());
