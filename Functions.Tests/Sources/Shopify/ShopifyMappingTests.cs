@@ -172,6 +172,24 @@ public sealed class ShopifyMappingTests
     }
 
     [Fact]
+    public void A_custom_item_without_sku_product_or_variant_posts_under_its_line_id_and_its_refund_finds_it()
+    {
+        // Draft orders' custom items (gift wrapping, a one-off service) have no product, variant or SKU.
+        var order = ShopSamples.Edited("shopify", "orders-create.json", o =>
+        {
+            var li = (o["order"] ?? o)["line_items"]![2]!;
+            li["sku"] = null; li["product_id"] = null; li["variant_id"] = null;
+        });
+        Assert.Equal("shopify:item:703073504", Single(Map("orders/create", order)).Event.Lines[2].Sku);
+        var refund = ShopSamples.Edited("shopify", "refunds-create.json", r =>
+        {
+            var li = (r["refund"] ?? r)["refund_line_items"]![0]!["line_item"]!;
+            li["sku"] = null; li["product_id"] = null; li["variant_id"] = null;
+        });
+        Assert.Equal("shopify:item:703073504", Assert.Single(Single(Map("refunds/create", refund)).Event.Lines).Sku);
+    }
+
+    [Fact]
     public void A_multi_currency_refund_is_in_the_shops_currency_not_the_buyers_transaction_currency()
     {
         var body = ShopSamples.Edited("shopify", "refunds-create.json", r =>

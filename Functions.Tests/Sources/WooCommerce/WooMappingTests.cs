@@ -67,6 +67,26 @@ public sealed class WooMappingTests
     }
 
     [Fact]
+    public void A_negative_fee_is_a_discount_spread_over_the_items_with_its_tax()
+    {
+        // Woo allows negative fees and splits their tax over the items: 1121.00 - 50.00 - 9.00 = 1062.00 charged.
+        var body = ShopSamples.Edited("woocommerce", "order-created--coupon-shipping.json", o =>
+        {
+            o["fee_lines"] = JsonNode.Parse("""[{"id":9,"name":"Loyalty discount","total":"-50.00","total_tax":"-9.00","taxes":[]}]""");
+            o["total"] = "1062.00";
+        });
+        var e = Assert.Single(Drafts(Map("order.created", body))).Event;
+        Assert.Equal(["COFFEE-500", "shipping"], e.Lines.Select(l => l.Sku));
+        // The one item takes it all: discount 100 + 50 = 150, tax 162 - 9 = 153.
+        Assert.Equal((150.00m, 153.00m), (e.Lines[0].Discount, e.Lines[0].TaxAmount));
+        Assert.Equal(1062.00m, e.Lines.Sum(l => l.Quantity * l.Rate - l.Discount + l.TaxAmount!.Value));
+
+        var tooMuch = ShopSamples.Edited("woocommerce", "order-created--coupon-shipping.json", o =>
+            o["fee_lines"] = JsonNode.Parse("""[{"id":9,"name":"Oops","total":"-5000.00","total_tax":"0","taxes":[]}]"""));
+        Assert.Contains("fee_lines", Assert.IsType<SourceMapping.Invalid>(Map("order.created", tooMuch)).Error);
+    }
+
+    [Fact]
     public void A_tax_inclusive_shop_is_mapped_on_gross_amounts()
     {
         var body = ShopSamples.Edited("woocommerce", "order-created--coupon-shipping.json", o => o["prices_include_tax"] = true);

@@ -68,7 +68,7 @@ public static class ShopifyMapping
         var whole = quantity == ordered;
         return new CanonicalLine
         {
-            Sku = SkuOf(li.Sku, li.ProductId, li.VariantId, at),
+            Sku = SkuOf(li.Sku, li.ProductId, li.VariantId, at, li.Id),
             Description = ShopBody.Blank(li.Name) ?? ShopBody.Blank(li.Title),
             Quantity = quantity,
             Rate = price,
@@ -115,7 +115,7 @@ public static class ShopifyMapping
             inclusive ??= LooksTaxInclusive(li);
             lines.Add(new CanonicalLine
             {
-                Sku = SkuOf(li.Sku, li.ProductId, li.VariantId, at + ".line_item"),
+                Sku = SkuOf(li.Sku, li.ProductId, li.VariantId, at + ".line_item", li.Id ?? rli.LineItemId),
                 Description = ShopBody.Blank(li.Name) ?? ShopBody.Blank(li.Title),
                 Quantity = quantity,
                 Rate = price,
@@ -229,11 +229,15 @@ public static class ShopifyMapping
         };
     }
 
-    /// <summary>The shop's SKU; an empty one falls back to "shopify:{product}:{variant}" so the line still maps.</summary>
-    public static string SkuOf(string? sku, long? productId, long? variantId, string at)
+    /// <summary>
+    /// The shop's SKU; an empty one falls back to "shopify:{product}:{variant}" so the line still maps, and a custom item
+    /// of a draft order (no product, no variant) to its line id, "shopify:item:{id}" (it posts as an unmapped SKU).
+    /// </summary>
+    public static string SkuOf(string? sku, long? productId, long? variantId, string at, long? lineId = null)
     {
         if (ShopBody.Blank(sku) is { } s) return s;
-        if (productId is null && variantId is null) throw new PayloadFieldException($"{at} has no sku, product_id or variant_id to identify the item.");
+        if (productId is null && variantId is null)
+            return lineId is { } id ? $"shopify:item:{id}" : throw new PayloadFieldException($"{at} has no sku, product_id, variant_id or id to identify the item.");
         return variantId is { } v && productId is { } p ? $"shopify:{p}:{v}" : $"shopify:{productId ?? variantId}";
     }
 

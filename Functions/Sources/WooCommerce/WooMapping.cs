@@ -79,9 +79,35 @@ public static class WooMapping
             if (s.Total != 0 || s.TotalTax != 0)
                 lines.Add(Service(ShippingSku, Text(s.MethodTitle) ?? "Shipping", s.Total, s.TotalTax, s.Taxes, rates, gross));
         foreach (var f in o.FeeLines ?? [])
-            if (f.Total != 0 || f.TotalTax != 0)
+            if (f.Total > 0 || (f.Total == 0 && f.TotalTax != 0))
                 lines.Add(Service(FeeSku, Text(f.Name) ?? "Fee", f.Total, f.TotalTax, f.Taxes, rates, gross));
+        SpreadNegativeFees(o, lines, gross);
         return lines;
+    }
+
+    /// <summary>
+    /// A negative fee is a discount: WooCommerce splits its tax over the items ("so it works as a true discount",
+    /// WC_Cart_Totals::get_fees_from_cart), and so does this, in cents in proportion to the items' amounts (largest
+    /// remainder): each item's discount grows by its share, and its stated tax shrinks by its share of the fee's tax.
+    /// </summary>
+    static void SpreadNegativeFees(WooOrder o, List<CanonicalLine> lines, bool gross)
+    {
+        var fees = (o.FeeLines ?? []).Where(f => f.Total < 0).ToList();
+        if (fees.Count == 0) return;
+        var items = Enumerable.Range(0, lines.Count).Where(i => !lines[i].IsService).ToList();
+        var amounts = items.Select(i => ShopBody.Money(lines[i].Quantity * lines[i].Rate - lines[i].Discount)).ToArray();
+        var fee = fees.Sum(f => -f.Total);
+        var feeTax = fees.Sum(f => -f.TotalTax);
+        var off = gross ? fee + feeTax : fee;
+        if (off > amounts.Sum())
+            throw new PayloadFieldException($"fee_lines: negative fees of {off} are more than the items' value {amounts.Sum()}.");
+        var shares = Allocate(off, amounts, amounts);
+        var taxShares = Allocate(feeTax, amounts, items.Select(i => lines[i].TaxAmount ?? 0m).ToArray());
+        for (var n = 0; n < items.Count; n++)
+        {
+            var line = lines[items[n]];
+            lines[items[n]] = line with { Discount = line.Discount + shares[n], TaxAmount = line.TaxAmount is { } t ? t - taxShares[n] : null };
+        }
     }
 
     static CanonicalLine Service(string sku, string description, decimal total, decimal tax, List<WooLineTax>? taxes, Dictionary<long, decimal> rates, bool gross) => new()
