@@ -6,7 +6,8 @@ namespace Connectors.Ingest;
 
 public enum IngestStatus { Accepted, Duplicate }
 
-public sealed record IngestedEvent(string EventId, IngestStatus Status, string DedupeKey, string ExternalId);
+/// <param name="ActivityKey">The accepted event's activity entry (posting moves it to posted or failed); null for a duplicate.</param>
+public sealed record IngestedEvent(string EventId, IngestStatus Status, string DedupeKey, string ExternalId, string? ActivityKey = null);
 
 /// <summary>
 /// Everything after a source has authenticated and mapped a delivery, shared by every source: claim each event's
@@ -77,7 +78,7 @@ public sealed partial class Ingestor(Receipts receipts, Outbox outbox, ActivityL
         }
         MarkEnqueued(claim!, eventId);
         LogAccepted(log, connection.Id, eventId, eventName);
-        return new IngestedEvent(eventId, IngestStatus.Accepted, draft.DedupeKey, draft.Event.ExternalId);
+        return new IngestedEvent(eventId, IngestStatus.Accepted, draft.DedupeKey, draft.Event.ExternalId, activityKey);
     }
 
     void MarkEnqueued(Receipts.Claim claim, string eventId) => _marks.Start(async () =>

@@ -8,12 +8,16 @@ public sealed record DeliveryAnswer(string Status)
     public string? EventId { get; init; }
     public IReadOnlyList<string>? EventIds { get; init; }
     public string? Error { get; init; }
+    /// <summary>The voucher numbers posted, when the sender asked to wait for posting (Prefer: wait=N).</summary>
+    public IReadOnlyList<string>? Vouchers { get; init; }
 }
 
 /// <summary>Status words a source route answers with.</summary>
 public static class AnswerStatus
 {
     public const string Accepted = "accepted";
+    public const string Posted = "posted";
+    public const string Failed = "failed";
     public const string Duplicate = "duplicate";
     public const string Ignored = "ignored";
     public const string Recorded = "recorded";

@@ -167,7 +167,29 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
         var accepted = results.Where(r => r.Status == IngestStatus.Accepted).Select(r => r.EventId).ToList();
         if (accepted.Count == 0)
             return Answer(duplicateStatus, new DeliveryAnswer(AnswerStatus.Duplicate) { EventId = results[0].EventId, Error = "Already received." });
+        if (strict && results is [{ Status: IngestStatus.Accepted, ActivityKey: { } activityKey } one] && PostingWait.Requested(headers) is { } wait)
+            return await WaitForPostingAsync(connection.Id, one.EventId, activityKey, wait, ct);
         return Answer(200, new DeliveryAnswer(AnswerStatus.Accepted) { EventId = accepted[0], EventIds = results.Count > 1 ? results.Select(r => r.EventId).ToList() : null });
+    }
+
+    /// <summary>
+    /// The sender asked to wait for posting (Prefer: wait=N, strict sources only): 200 "posted" with the voucher numbers,
+    /// 422 "failed" with posting's reason (nothing was written and the key is freed: send it again corrected), or, if
+    /// posting has not finished within the wait, 200 "accepted" as without the header.
+    /// </summary>
+    async Task<IResult> WaitForPostingAsync(string connectionId, string eventId, string activityKey, TimeSpan wait, CancellationToken ct)
+    {
+        var deadline = clock.GetUtcNow() + wait;
+        while (true)
+        {
+            var entry = await activity.GetAsync(connectionId, activityKey, ct);
+            if (entry?.Status == ActivityStatus.Posted)
+                return Answer(200, new DeliveryAnswer(AnswerStatus.Posted) { EventId = eventId, Vouchers = entry.Vouchers?.Split(", ", StringSplitOptions.RemoveEmptyEntries) ?? [] });
+            if (entry?.Status == ActivityStatus.Failed)
+                return Answer(422, new DeliveryAnswer(AnswerStatus.Failed) { EventId = eventId, Error = entry.Reason });
+            if (clock.GetUtcNow() >= deadline) return Answer(200, new DeliveryAnswer(AnswerStatus.Accepted) { EventId = eventId });
+            await Task.Delay(PostingWait.Poll, ct);
+        }
     }
 
     async Task<IResult> RejectAsync(string connectionId, string? eventName, int status, string answer, string error, string? externalId = null)

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Text.Json;
+using Connectors.Tests.Fixtures;
+using Connectors.Tests.Posting;
+using static Connectors.Tests.Posting.BooksClient;
+
+namespace Connectors.Tests.Sources.Custom;
+
+/// <summary>Prefer: wait=N through the real host and queue trigger: the answer says whether the voucher was posted.</summary>
+public sealed class CustomWaitForPostingTests(HostFixture host) : IClassFixture<HostFixture>
+{
+    readonly BooksClient _books = new(host);
+
+    Task<(HttpStatusCode Status, JsonElement Body)> SendWaitingAsync(CreatedConnection c, string eventName, object body, string prefer = "wait=10")
+    {
+        var request = SignedRequests.Custom(c.Path, c.SigningSecret!, eventName, JsonSerializer.Serialize(body));
+        request.Headers.Add("Prefer", prefer);
+        return host.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_sale_waited_for_is_answered_posted_with_its_voucher_and_a_refused_refund_422_with_the_reason()
+    {
+        await _books.PutItemAsync("WAIT-W", "Widget", 10);
+        var c = await _books.CustomConnectionAsync();
+        var sale = new { external_id = "ORD-WAIT", customer_name = "Asha Rao", order_date = "2026-05-25", buyer_state_code = "29", lines = new[] { Line("WAIT-W", 2, 100, 18) } };
+        var (status, body) = await SendWaitingAsync(c, "order.created", sale, "respond-async, wait=10");
+        Assert.Equal((HttpStatusCode.OK, "posted"), (status, body.GetProperty("status").GetString()));
+        var number = Assert.Single(body.GetProperty("vouchers").EnumerateArray()).GetString();
+        Assert.Equal(236m, Total(await _books.VoucherAsync(number!), "total"));
+
+        // 3 of the 2 sold: posting refuses it, and the waiting sender hears why (nothing written; the key is freed).
+        var refund = new { external_id = "ORD-WAIT", refund_id = "RF-WAIT", refund_date = "2026-05-30", lines = new[] { RefundLine("WAIT-W", 3, 100) } };
+        (status, body) = await SendWaitingAsync(c, "order.refunded", refund);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "failed"), (status, body.GetProperty("status").GetString()));
+        Assert.Contains("more than the 2 still open", body.GetProperty("error").GetString());
+
+        // Without the preference the answer is the usual "accepted": durable and queued.
+        (status, body) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.refunded",
+            JsonSerializer.Serialize(new { external_id = "ORD-WAIT", refund_id = "RF-WAIT-2", refund_date = "2026-05-30", lines = new[] { RefundLine("WAIT-W", 1, 100) } })));
+        Assert.Equal((HttpStatusCode.OK, "accepted"), (status, body.GetProperty("status").GetString()));
+    }
+}
