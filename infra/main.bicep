@@ -15,7 +15,7 @@ param location string
 
 @secure()
 @minLength(16)
-@description('The admin key: x-functions-key (or ?code=) for /api/admin/*; set as the AdminKey app setting, and as a host key when installAdminHostKey is true.')
+@description('The admin key: x-functions-key (or ?code=) for /api/manage/*; set as the AdminKey app setting, and as a host key when installAdminHostKey is true.')
 param adminKey string
 
 @description('Install adminKey as the Function App host key "connectors-admin" during provisioning (else: az functionapp keys set, see README).')

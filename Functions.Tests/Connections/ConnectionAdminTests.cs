@@ -10,15 +10,15 @@ public sealed class ConnectionAdminTests(IngestOnlyHostFixture host) : IClassFix
     [Fact]
     public async Task Admin_routes_need_the_admin_key_in_the_header_or_code_query()
     {
-        using var none = await host.Http.GetAsync("/api/admin/connections");
+        using var none = await host.Http.GetAsync("/api/manage/connections");
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
         Assert.Contains("x-functions-key", await none.Content.ReadAsStringAsync());
 
-        var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/admin/connections");
+        var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/manage/connections");
         wrong.Headers.Add("x-functions-key", HostFixture.AdminKey + "x");
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.SendAsync(wrong)).StatusCode);
 
-        using var byCode = await host.Http.GetAsync($"/api/admin/connections?code={HostFixture.AdminKey}");
+        using var byCode = await host.Http.GetAsync($"/api/manage/connections?code={HostFixture.AdminKey}");
         Assert.Equal(HttpStatusCode.OK, byCode.StatusCode);
     }
 
@@ -29,11 +29,11 @@ public sealed class ConnectionAdminTests(IngestOnlyHostFixture host) : IClassFix
         Assert.Equal($"{host.BaseUrl}/api/custom/{c.Id}", c.DeliveryUrl);
         Assert.True(c.SigningSecret!.Length >= 6 + 43, "256-bit secret, base64url");
 
-        var one = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}");
+        var one = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}");
         Assert.Equal("My main store", one.GetProperty("name").GetString());
         Assert.Equal("custom", one.GetProperty("platform").GetString());
         Assert.Equal(c.DeliveryUrl, one.GetProperty("deliveryUrl").GetString());
-        var list = await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/connections");
+        var list = await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/connections");
         Assert.Contains(list.EnumerateArray(), e => e.GetProperty("id").GetString() == c.Id);
         Assert.DoesNotContain(c.SigningSecret, one.GetRawText() + list.GetRawText());
     }
@@ -41,7 +41,7 @@ public sealed class ConnectionAdminTests(IngestOnlyHostFixture host) : IClassFix
     [Fact]
     public async Task Token_platforms_get_a_delivery_url_with_a_token_that_is_stored_only_as_a_hash()
     {
-        var json = await host.AdminJsonAsync(HttpMethod.Post, "/api/admin/connections", new { platform = "woocommerce", name = "Woo" }, 201);
+        var json = await host.AdminJsonAsync(HttpMethod.Post, "/api/manage/connections", new { platform = "woocommerce", name = "Woo" }, 201);
         var url = json.GetProperty("deliveryUrl").GetString()!;
         var token = url.Split('/').Last();
         Assert.True(token.Length >= 22, "at least 128 bits");
@@ -51,7 +51,7 @@ public sealed class ConnectionAdminTests(IngestOnlyHostFixture host) : IClassFix
         var rows = new List<string>();
         await foreach (var e in keys.QueryAsync<Azure.Data.Tables.TableEntity>()) rows.Add(JsonSerializer.Serialize(e));
         Assert.DoesNotContain(rows, r => r.Contains(token));
-        var one = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{json.GetProperty("id").GetString()}");
+        var one = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{json.GetProperty("id").GetString()}");
         Assert.DoesNotContain(token, one.GetRawText());
     }
 
@@ -67,7 +67,7 @@ public sealed class ConnectionAdminTests(IngestOnlyHostFixture host) : IClassFix
     [InlineData("""{"platform":""", "not valid JSON")]
     public async Task Creating_with_a_bad_body_is_400_naming_the_field(string body, string error)
     {
-        var request = host.Admin(HttpMethod.Post, "/api/admin/connections");
+        var request = host.Admin(HttpMethod.Post, "/api/manage/connections");
         request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         using var response = await host.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -78,24 +78,24 @@ public sealed class ConnectionAdminTests(IngestOnlyHostFixture host) : IClassFix
     public async Task A_jumpseller_store_code_belongs_to_one_live_connection()
     {
         var code = "store-" + Guid.NewGuid().ToString("N")[..8];
-        var first = await host.AdminJsonAsync(HttpMethod.Post, "/api/admin/connections", new { platform = "jumpseller", name = "JS", storeCode = code, hooksToken = "hooks-secret" }, 201);
+        var first = await host.AdminJsonAsync(HttpMethod.Post, "/api/manage/connections", new { platform = "jumpseller", name = "JS", storeCode = code, hooksToken = "hooks-secret" }, 201);
         Assert.Equal($"{host.BaseUrl}/api/jumpseller", first.GetProperty("deliveryUrl").GetString());
-        var again = await host.AdminJsonAsync(HttpMethod.Post, "/api/admin/connections", new { platform = "jumpseller", name = "JS2", storeCode = code, hooksToken = "x" }, 409);
+        var again = await host.AdminJsonAsync(HttpMethod.Post, "/api/manage/connections", new { platform = "jumpseller", name = "JS2", storeCode = code, hooksToken = "x" }, 409);
         Assert.Contains(code, again.GetProperty("error").GetString());
         // Revoked, the code can be connected again.
-        await host.AdminJsonAsync(HttpMethod.Delete, $"/api/admin/connections/{first.GetProperty("id").GetString()}", expect: 204);
-        await host.AdminJsonAsync(HttpMethod.Post, "/api/admin/connections", new { platform = "jumpseller", name = "JS3", storeCode = code, hooksToken = "y" }, 201);
-        var one = await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/connections");
+        await host.AdminJsonAsync(HttpMethod.Delete, $"/api/manage/connections/{first.GetProperty("id").GetString()}", expect: 204);
+        await host.AdminJsonAsync(HttpMethod.Post, "/api/manage/connections", new { platform = "jumpseller", name = "JS3", storeCode = code, hooksToken = "y" }, 201);
+        var one = await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/connections");
         Assert.DoesNotContain("hooks-secret", one.GetRawText());
     }
 
     [Fact]
     public async Task The_platform_webhook_secret_is_write_only()
     {
-        var json = await host.AdminJsonAsync(HttpMethod.Post, "/api/admin/connections", new { platform = "shopify", name = "Shop" }, 201);
+        var json = await host.AdminJsonAsync(HttpMethod.Post, "/api/manage/connections", new { platform = "shopify", name = "Shop" }, 201);
         var id = json.GetProperty("id").GetString();
-        Assert.False((await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{id}")).GetProperty("hasWebhookSecret").GetBoolean());
-        var updated = await host.AdminJsonAsync(HttpMethod.Put, $"/api/admin/connections/{id}", new { webhookSecret = "shpss_very_secret" });
+        Assert.False((await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{id}")).GetProperty("hasWebhookSecret").GetBoolean());
+        var updated = await host.AdminJsonAsync(HttpMethod.Put, $"/api/manage/connections/{id}", new { webhookSecret = "shpss_very_secret" });
         Assert.True(updated.GetProperty("hasWebhookSecret").GetBoolean());
         Assert.DoesNotContain("shpss_very_secret", updated.GetRawText());
         Assert.Equal("create", updated.GetProperty("saleOn").GetString());
@@ -105,7 +105,7 @@ public sealed class ConnectionAdminTests(IngestOnlyHostFixture host) : IClassFix
     public async Task Rotating_a_custom_connection_keeps_the_old_secret_working_during_the_grace_period()
     {
         var c = await host.CreateConnectionAsync("custom");
-        var rotated = await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/rotate");
+        var rotated = await host.AdminJsonAsync(HttpMethod.Post, $"/api/manage/connections/{c.Id}/rotate");
         var newSecret = rotated.GetProperty("signingSecret").GetString()!;
         Assert.NotEqual(c.SigningSecret, newSecret);
         using var old = await host.Http.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("ROT-1")));
@@ -138,7 +138,7 @@ public sealed class AdminOffTests(NoAdminKeyHostFixture host) : IClassFixture<No
     [Fact]
     public async Task Without_an_AdminKey_setting_admin_routes_are_off_even_with_an_empty_key()
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/connections");
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/manage/connections");
         request.Headers.Add("x-functions-key", "");
         using var response = await host.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);

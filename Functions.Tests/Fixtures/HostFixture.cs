@@ -98,7 +98,7 @@ public class HostFixture : IAsyncLifetime
         var body = new Dictionary<string, object?> { ["platform"] = platform, ["name"] = name ?? $"{platform} test shop" };
         if (extra is not null)
             foreach (var p in JsonSerializer.SerializeToElement(extra).EnumerateObject()) body[p.Name] = p.Value;
-        var json = await AdminJsonAsync(HttpMethod.Post, "/api/admin/connections", body, 201);
+        var json = await AdminJsonAsync(HttpMethod.Post, "/api/manage/connections", body, 201);
         return new CreatedConnection(json.GetProperty("id").GetString()!, platform, json.GetProperty("deliveryUrl").GetString()!,
             json.TryGetProperty("signingSecret", out var s) ? s.GetString() : null);
     }

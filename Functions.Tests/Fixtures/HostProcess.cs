@@ -41,7 +41,7 @@ public sealed class HostProcess : IAsyncDisposable
             if (process.HasExited) throw new InvalidOperationException($"The host exited with {process.ExitCode}:\n{string.Join('\n', host.Output)}");
             try
             {
-                using var r = await http.GetAsync(host.BaseUrl + "/api/admin/connections");
+                using var r = await http.GetAsync(host.BaseUrl + "/api/manage/connections");
                 if (r.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable) break; // serving, storage reachable
             }
             catch (HttpRequestException) { }

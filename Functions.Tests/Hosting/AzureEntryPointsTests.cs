@@ -32,6 +32,16 @@ public sealed partial class AzureEntryPointsTests(HostFixture host) : IClassFixt
     }
 
     [Fact]
+    public void No_route_starts_with_a_prefix_the_Functions_host_reserves()
+    {
+        // The host refuses a function whose route starts with "admin" or "runtime" (azure-functions-host ScriptHost
+        // ValidateHttpFunction: "The specified route conflicts with one or more built in routes."), whatever routePrefix
+        // says, and the function then answers 404: nothing but this test would notice before a deployment.
+        var reserved = Constants(typeof(Routes)).Where(r => r.Value.StartsWith("admin", StringComparison.OrdinalIgnoreCase) || r.Value.StartsWith("runtime", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.True(reserved.Count == 0, "Routes the Azure Functions host would refuse: " + string.Join(", ", reserved.Select(r => $"{r.Key} = {r.Value}")));
+    }
+
+    [Fact]
     public void Every_entry_point_has_a_unique_function_name()
     {
         var source = AzureSource.Read();

@@ -13,7 +13,7 @@ public sealed class HostProcessTests
     static async Task<(HttpStatusCode, JsonElement)> CreateAndDeliverAsync(string baseUrl)
     {
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        var create = new HttpRequestMessage(HttpMethod.Post, "/api/admin/connections") { Content = new StringContent("""{"platform":"custom","name":"Process test"}""", System.Text.Encoding.UTF8, "application/json") };
+        var create = new HttpRequestMessage(HttpMethod.Post, "/api/manage/connections") { Content = new StringContent("""{"platform":"custom","name":"Process test"}""", System.Text.Encoding.UTF8, "application/json") };
         create.Headers.Add("x-functions-key", AdminKey);
         using var created = await http.SendAsync(create);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);

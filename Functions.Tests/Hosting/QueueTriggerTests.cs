@@ -49,7 +49,7 @@ public sealed class QueueTriggerTests(ScriptedPosterHostFixture host) : IClassFi
     }
 
     async Task<JsonElement> LatestActivityAsync(string connectionId) =>
-        (await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{connectionId}/activity?top=1"))[0];
+        (await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{connectionId}/activity?top=1"))[0];
 
     [Fact]
     public async Task A_posted_event_moves_its_activity_entry_to_posted_with_the_voucher_number()
@@ -86,7 +86,7 @@ public sealed class QueueTriggerTests(ScriptedPosterHostFixture host) : IClassFi
         Assert.Contains("waiting for the sale of order FAIL-1", entry.GetProperty("reason").GetString());
         Assert.Contains("poison", entry.GetProperty("reason").GetString());
 
-        var replay = await host.AdminJsonAsync(HttpMethod.Post, "/api/admin/poison/replay");
+        var replay = await host.AdminJsonAsync(HttpMethod.Post, "/api/manage/poison/replay");
         Assert.True(replay.GetProperty("moved").GetInt32() >= 1);
         await HostFixture.Eventually(() => Task.FromResult(host.Poster.Attempts["FAIL-1"] >= 4), "replayed message tried again");
     }

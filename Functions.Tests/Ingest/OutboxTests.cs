@@ -73,7 +73,7 @@ public sealed class OutboxTests(HostFixture host) : IClassFixture<HostFixture>
         foreach (var id in orders) sales.Add(Assert.Single(await _books.VouchersAsync(c.Id, id, 1)).GetProperty("number").GetString()!);
         await HostFixture.Eventually(async () =>
         {
-            var list = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=10");
+            var list = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/activity?top=10");
             return list.EnumerateArray().Count(a => a.GetProperty("status").GetString() == "posted") == orders.Length;
         }, "every activity entry to say posted");
 

@@ -157,13 +157,13 @@ public sealed class RawArchiveTests(IngestOnlyHostFixture host) : IClassFixture<
         var (status, answer) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", order));
         Assert.Equal(HttpStatusCode.OK, status);
         var eventId = answer.GetProperty("eventId").GetString();
-        var key = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=1"))[0].GetProperty("key").GetString()!;
+        var key = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/activity?top=1"))[0].GetProperty("key").GetString()!;
         var entry = (await host.Service<ActivityLog>().GetAsync(c.Id, key, CancellationToken.None))!;
         Assert.Equal(inTable, RawArchive.IsTableReference(entry.RawBlob!));
         Assert.Equal(entry.RawBlob, Assert.Single(await host.QueuedForAsync(c.Id)).RawBlob);
 
         // Mapped again from the archive (body and the event header both restored): the same event, so a duplicate.
-        var replay = await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/activity/{key}/replay");
+        var replay = await host.AdminJsonAsync(HttpMethod.Post, $"/api/manage/connections/{c.Id}/activity/{key}/replay");
         Assert.Equal("duplicate", replay.GetProperty("status").GetString());
         Assert.Equal(eventId, replay.GetProperty("eventId").GetString());
         Assert.Single(await host.QueuedForAsync(c.Id));

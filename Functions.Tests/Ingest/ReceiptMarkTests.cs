@@ -55,7 +55,7 @@ public sealed class ReceiptMarkTests(HostFixture host) : IClassFixture<HostFixtu
         // The second copy is posted as "already processed": still one sale, the same number, stock moved once.
         await HostFixture.Eventually(async () =>
         {
-            var list = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=20");
+            var list = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/activity?top=20");
             return list.EnumerateArray().Count(e => e.TryGetProperty("eventId", out var id) && id.ValueKind == JsonValueKind.String
                 && id.GetString() == eventId && e.GetProperty("status").GetString() == "posted") == 2;
         }, "both copies of the event to be settled");

@@ -41,7 +41,7 @@ public sealed class BooksClient(HostFixture host)
         JsonElement[] found = [];
         await HostFixture.Eventually(async () =>
         {
-            using var response = await host.Http.SendAsync(host.Admin(HttpMethod.Get, $"/api/admin/vouchers?connection={connectionId}&order={Uri.EscapeDataString(externalId)}"));
+            using var response = await host.Http.SendAsync(host.Admin(HttpMethod.Get, $"/api/manage/vouchers?connection={connectionId}&order={Uri.EscapeDataString(externalId)}"));
             if (!response.IsSuccessStatusCode) return false;
             found = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
             return found.Length >= count;
@@ -55,7 +55,7 @@ public sealed class BooksClient(HostFixture host)
         JsonElement entry = default;
         await HostFixture.Eventually(async () =>
         {
-            var list = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{connectionId}/activity?top=200");
+            var list = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{connectionId}/activity?top=200");
             foreach (var e in list.EnumerateArray())
                 if (e.GetProperty("event").GetString() == eventName && e.GetProperty("externalId").GetString()?.StartsWith(externalId) == true
                     && e.GetProperty("status").GetString() is "posted" or "failed")
@@ -66,13 +66,13 @@ public sealed class BooksClient(HostFixture host)
     }
 
     public Task<JsonElement> VoucherAsync(string number) =>
-        host.AdminJsonAsync(HttpMethod.Get, "/api/admin/vouchers/" + Uri.EscapeDataString(number));
+        host.AdminJsonAsync(HttpMethod.Get, "/api/manage/vouchers/" + Uri.EscapeDataString(number));
 
     public Task<JsonElement> PutItemAsync(string sku, string name, decimal stock) =>
-        host.AdminJsonAsync(HttpMethod.Put, "/api/admin/items/" + Uri.EscapeDataString(sku), new { name, stock });
+        host.AdminJsonAsync(HttpMethod.Put, "/api/manage/items/" + Uri.EscapeDataString(sku), new { name, stock });
 
     public async Task<decimal> StockAsync(string sku) =>
-        (await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/items/" + Uri.EscapeDataString(sku))).GetProperty("stock").GetDecimal();
+        (await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/items/" + Uri.EscapeDataString(sku))).GetProperty("stock").GetDecimal();
 
     public IEventPoster Poster => host.Service<IEventPoster>();
 

@@ -30,7 +30,7 @@ public sealed class CurrencyPostingTests(HostFixture host) : IClassFixture<HostF
 
     async Task<HttpStatusCode> VoucherListStatusAsync(string connectionId, string externalId)
     {
-        using var response = await host.Http.SendAsync(host.Admin(HttpMethod.Get, $"/api/admin/vouchers?connection={connectionId}&order={externalId}"));
+        using var response = await host.Http.SendAsync(host.Admin(HttpMethod.Get, $"/api/manage/vouchers?connection={connectionId}&order={externalId}"));
         return response.StatusCode;
     }
 

@@ -265,7 +265,7 @@ public sealed class DirectPostingTests(HostFixture host) : IClassFixture<HostFix
         };
         var outcome = await Poster.PostAsync(product, CancellationToken.None);
         Assert.Empty(outcome.VoucherNumbers);
-        var item = await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/items/PROD-1");
+        var item = await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/items/PROD-1");
         Assert.Equal("Blue mug", item.GetProperty("name").GetString());
         Assert.Equal(250m, item.GetProperty("price").GetDecimal());
         Assert.Equal(42m, item.GetProperty("stock").GetDecimal());
@@ -279,7 +279,7 @@ public sealed class DirectPostingTests(HostFixture host) : IClassFixture<HostFix
         var b = await PostOneAsync(Event(EventKind.Sale, _connection, "CUST-2", "2026-06-01", [L("CU-A", 1, 100, 18)], "29", customer: customer with { Key = "asha@example.com" }));
         var walkIn = await PostOneAsync(Event(EventKind.Sale, _connection, "CUST-3", "2026-06-01", [L("CU-A", 1, 100, 18)], "29", customer: new Customer { Name = "Walk-in" }));
         Assert.Equal("Walk-in", walkIn.Customer);
-        var list = await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/customers");
+        var list = await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/customers");
         var asha = Assert.Single(list.EnumerateArray(), c => c.GetProperty("key").GetString() == "asha@example.com");
         Assert.Equal("Asha Rao", asha.GetProperty("name").GetString());
         Assert.Equal(new[] { a.Number, b.Number }, asha.GetProperty("vouchers").EnumerateArray().Select(v => v.GetString()).Order());

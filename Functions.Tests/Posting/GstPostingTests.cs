@@ -49,7 +49,7 @@ public sealed class GstPostingTests(HostFixture host) : IClassFixture<HostFixtur
         Assert.Equal(number, activity.GetProperty("vouchers").GetString());
         var byNumber = await _books.VoucherAsync(number);
         Assert.Equal(236m, Total(byNumber, "total"));
-        Assert.Equal(236m, Total(await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/vouchers/" + number), "total"));
+        Assert.Equal(236m, Total(await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/vouchers/" + number), "total"));
     }
 
     [Fact]
@@ -117,21 +117,21 @@ public sealed class GstPostingTests(HostFixture host) : IClassFixture<HostFixtur
         Assert.Equal(JsonValueKind.Null, line.TryGetProperty("item", out var item) ? item.ValueKind : JsonValueKind.Null);
         Assert.Equal(50m, Total(first, "total"));
         await _books.VouchersAsync(c.Id, "ORD-UNMAPPED-2", 1);
-        var unmapped = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/unmapped");
+        var unmapped = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/unmapped");
         var entry = Assert.Single(unmapped.EnumerateArray());
         Assert.Equal("SHOP-SKU-9", entry.GetProperty("sku").GetString());
         Assert.Equal(2m, entry.GetProperty("count").GetDecimal());
 
         // Mapping to an item that does not exist is refused; once it exists, later orders post to it and move its stock.
-        await host.AdminJsonAsync(HttpMethod.Put, $"/api/admin/connections/{c.Id}/sku-map/SHOP-SKU-9", new { itemSku = "MAPPED-9" }, 404);
+        await host.AdminJsonAsync(HttpMethod.Put, $"/api/manage/connections/{c.Id}/sku-map/SHOP-SKU-9", new { itemSku = "MAPPED-9" }, 404);
         await _books.PutItemAsync("MAPPED-9", "Mapped widget", 20);
-        await host.AdminJsonAsync(HttpMethod.Put, $"/api/admin/connections/{c.Id}/sku-map/SHOP-SKU-9", new { itemSku = "MAPPED-9" });
+        await host.AdminJsonAsync(HttpMethod.Put, $"/api/manage/connections/{c.Id}/sku-map/SHOP-SKU-9", new { itemSku = "MAPPED-9" });
         await _books.OrderAsync(c, "ORD-UNMAPPED-3", "29", "2026-05-25", Line("SHOP-SKU-9", 3, 50, 0, "Blue widget"));
         var mapped = Assert.Single(await _books.VouchersAsync(c.Id, "ORD-UNMAPPED-3", 1)).GetProperty("lines")[0];
         Assert.Equal("MAPPED-9", mapped.GetProperty("item").GetString());
         Assert.Equal("Blue widget", mapped.GetProperty("description").GetString());
         Assert.Equal(17m, await _books.StockAsync("MAPPED-9"));
-        Assert.Empty((await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/unmapped")).EnumerateArray());
+        Assert.Empty((await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/unmapped")).EnumerateArray());
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class GstPostingTests(HostFixture host) : IClassFixture<HostFixtur
         var line = Assert.Single(await _books.VouchersAsync(c.Id, "ORD-SELF", 1)).GetProperty("lines")[0];
         Assert.Equal("SELF-1", line.GetProperty("item").GetString());
         await HostFixture.Eventually(async () => await _books.StockAsync("SELF-1") == 3m, "stock of SELF-1 to be 3");
-        var items = await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/items");
+        var items = await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/items");
         Assert.Contains(items.EnumerateArray(), i => i.GetProperty("sku").GetString() == "SELF-1" && i.GetProperty("name").GetString() == "Self mapped");
     }
 
@@ -151,7 +151,7 @@ public sealed class GstPostingTests(HostFixture host) : IClassFixture<HostFixtur
     public async Task Test_event_is_sent_signed_through_the_public_route_and_lands_in_the_test_series()
     {
         var c = await _books.CustomConnectionAsync();
-        var sent = await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/test-event", new { @event = "order.created" });
+        var sent = await host.AdminJsonAsync(HttpMethod.Post, $"/api/manage/connections/{c.Id}/test-event", new { @event = "order.created" });
         Assert.Equal(200, sent.GetProperty("httpStatus").GetInt32());
         Assert.True(sent.GetProperty("ms").GetInt64() >= 0);
         var externalId = sent.GetProperty("externalId").GetString()!;
@@ -162,21 +162,21 @@ public sealed class GstPostingTests(HostFixture host) : IClassFixture<HostFixtur
         Assert.True(v.GetProperty("isTest").GetBoolean());
         Assert.Equal("posted", (await _books.SettledActivityAsync(c.Id, externalId, "order.created")).GetProperty("status").GetString());
         // The test SKU is not reported as unmapped, and other events are refused with a reason.
-        Assert.Empty((await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/unmapped")).EnumerateArray());
-        await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/test-event", new { @event = "order.deleted" }, 400);
-        await host.AdminJsonAsync(HttpMethod.Post, "/api/admin/connections/nope/test-event", new { @event = "order.created" }, 404);
+        Assert.Empty((await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/unmapped")).EnumerateArray());
+        await host.AdminJsonAsync(HttpMethod.Post, $"/api/manage/connections/{c.Id}/test-event", new { @event = "order.deleted" }, 400);
+        await host.AdminJsonAsync(HttpMethod.Post, "/api/manage/connections/nope/test-event", new { @event = "order.created" }, 404);
     }
 
     [Fact]
     public async Task Admin_read_routes_answer_clear_errors()
     {
-        await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/vouchers?connection=x", expect: 400);
-        await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/vouchers?connection=x&order=none", expect: 404);
-        await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/vouchers/SV%2F26-27%2F999999", expect: 404);
-        await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/vouchers/not-a-number", expect: 400);
-        await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/items/NO-SUCH-ITEM", expect: 404);
-        await host.AdminJsonAsync(HttpMethod.Put, "/api/admin/items/BAD-STOCK", new { name = "x", stock = "many" }, 400);
-        using var anonymous = await host.Http.GetAsync("/api/admin/trial-balance");
+        await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/vouchers?connection=x", expect: 400);
+        await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/vouchers?connection=x&order=none", expect: 404);
+        await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/vouchers/SV%2F26-27%2F999999", expect: 404);
+        await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/vouchers/not-a-number", expect: 400);
+        await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/items/NO-SUCH-ITEM", expect: 404);
+        await host.AdminJsonAsync(HttpMethod.Put, "/api/manage/items/BAD-STOCK", new { name = "x", stock = "many" }, 400);
+        using var anonymous = await host.Http.GetAsync("/api/manage/trial-balance");
         Assert.Equal(401, (int)anonymous.StatusCode);
     }
 }

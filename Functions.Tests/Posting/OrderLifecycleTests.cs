@@ -53,7 +53,7 @@ public sealed class OrderLifecycleTests(HostFixture host) : IClassFixture<HostFi
         Assert.Equal(200, await _books.SendAsync(c, "order.updated", new { external_id = "ORD-EDIT", customer_name = "Asha R.", order_date = "2026-05-29", lines = new[] { Line("EDIT-W", 1, 90, 18) } }));
         await HostFixture.Eventually(async () =>
         {
-            var list = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=50");
+            var list = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/activity?top=50");
             return list.EnumerateArray().Count(e => e.GetProperty("event").GetString() == "order.updated" && e.GetProperty("status").GetString() == "posted") == 4;
         }, "all four updates to be posted");
         var all = await _books.VouchersAsync(c.Id, "ORD-EDIT", 4);
@@ -190,7 +190,7 @@ public sealed class OrderLifecycleTests(HostFixture host) : IClassFixture<HostFi
         Assert.Equal(2, (await _books.VouchersAsync(c.Id, "ORD-RPL", 2)).Length);
         var key = refused.GetProperty("key").GetString();
         JsonElement replay = default;
-        await HostFixture.Eventually(async () => (replay = await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/activity/{key}/replay")).GetProperty("status").GetString() != "duplicate",
+        await HostFixture.Eventually(async () => (replay = await host.AdminJsonAsync(HttpMethod.Post, $"/api/manage/connections/{c.Id}/activity/{key}/replay")).GetProperty("status").GetString() != "duplicate",
             "the refused refund's key to be freed");
         Assert.Equal("accepted", replay.GetProperty("status").GetString());
         var cn = OfType(await _books.VouchersAsync(c.Id, "ORD-RPL", 3), "credit-note");
@@ -220,7 +220,7 @@ public sealed class OrderLifecycleTests(HostFixture host) : IClassFixture<HostFi
         var c = await _books.CustomConnectionAsync();
         await _books.OrderAsync(c, "ORD-TB", "29", "2026-05-25", Line("TB-1", 1, 100, 18));
         await _books.VouchersAsync(c.Id, "ORD-TB", 1);
-        var tb = await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/trial-balance");
+        var tb = await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/trial-balance");
         Assert.True(tb.GetProperty("balanced").GetBoolean());
         Assert.True(tb.GetProperty("vouchers").GetInt32() >= 1);
         var accounts = tb.GetProperty("accounts").EnumerateArray().ToDictionary(a => a.GetProperty("account").GetString()!, a => a.GetProperty("balance").GetDecimal());

@@ -11,7 +11,7 @@ public static class BooksQueries
         JsonElement[] found = [];
         await HostFixture.Eventually(async () =>
         {
-            using var response = await host.Http.SendAsync(host.Admin(HttpMethod.Get, $"/api/admin/vouchers?connection={connectionId}&order={Uri.EscapeDataString(externalId)}"));
+            using var response = await host.Http.SendAsync(host.Admin(HttpMethod.Get, $"/api/manage/vouchers?connection={connectionId}&order={Uri.EscapeDataString(externalId)}"));
             if (!response.IsSuccessStatusCode) return false;
             found = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
             return found.Length >= count;
@@ -37,10 +37,10 @@ public static class BooksQueries
     }
 
     public static Task PutItemAsync(HostFixture host, string sku, decimal stock) =>
-        host.AdminJsonAsync(HttpMethod.Put, "/api/admin/items/" + Uri.EscapeDataString(sku), new { name = sku, stock });
+        host.AdminJsonAsync(HttpMethod.Put, "/api/manage/items/" + Uri.EscapeDataString(sku), new { name = sku, stock });
 
     public static async Task<decimal> StockAsync(HostFixture host, string sku) =>
-        (await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/items/" + Uri.EscapeDataString(sku))).GetProperty("stock").GetDecimal();
+        (await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/items/" + Uri.EscapeDataString(sku))).GetProperty("stock").GetDecimal();
 
     public static async Task EventuallyStockAsync(HostFixture host, string sku, decimal expected) =>
         await HostFixture.Eventually(async () => await StockAsync(host, sku) == expected, $"stock of {sku} to be {expected}");

@@ -70,7 +70,7 @@ public sealed class StorageRequestsTests(HostFixture host) : IClassFixture<HostF
         Assert.Equal(1, counts["queue counted-scratch send"]);
 
         // The host's own counts, over its admin route: its queue trigger has been polling the events queue.
-        var answer = await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/storage-requests");
+        var answer = await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/storage-requests");
         Assert.True(answer.GetProperty("total").GetInt64() > 0, answer.ToString());
         Assert.Contains(answer.GetProperty("requests").EnumerateArray(), r =>
             r.GetProperty("service").GetString() == "queue" && r.GetProperty("resource").GetString() == QueueNames.Events && r.GetProperty("kind").GetString() == "receive");

@@ -22,7 +22,7 @@ public sealed partial class UnroutedRequests(ActivityLog activity, HostJson host
             if (status is not (404 or 405) || (status == 404 && context.GetEndpoint() is not null)) return;
             var segments = (context.Request.Path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
             var prefixed = hostJson.RoutePrefix.Length == 0 ? segments : segments.Length > 0 && segments[0] == hostJson.RoutePrefix ? segments[1..] : null;
-            if (prefixed is null || prefixed.Length == 0 || prefixed[0] == "admin") return;
+            if (prefixed is null || prefixed.Length == 0 || prefixed[0] == "manage") return;
             var source = Connections.Platform.IsKnown(prefixed[0]) ? prefixed[0] : "(unknown route)";
             var reason = status == 405 ? $"Method {Clip(context.Request.Method)} is not allowed on this route." : "No such route.";
             try

@@ -39,7 +39,7 @@ public sealed record Totals(decimal Taxable, decimal Tax, decimal Total);
 
 public sealed record JournalLine(string Account, decimal Debit, decimal Credit);
 
-/// <summary>A sales voucher, credit note or debit note: what GET /api/admin/vouchers returns.</summary>
+/// <summary>A sales voucher, credit note or debit note: what GET /api/manage/vouchers returns.</summary>
 public sealed record Voucher
 {
     /// <summary>Empty until the number is allocated (in the same transaction that writes the voucher).</summary>

@@ -139,7 +139,7 @@ public static class ConnectionAdmin
             await store.SaveAsync(c, ct);
         }
         if (token is null && c.Platform != Platform.Custom)
-            return AdminResults.Error(400, $"A {c.Platform} connection has no token or secret of ours to rotate: change the platform's secret with PUT /api/admin/connections/{{id}}.");
+            return AdminResults.Error(400, $"A {c.Platform} connection has no token or secret of ours to rotate: change the platform's secret with PUT /api/manage/connections/{{id}}.");
         var url = DeliveryUrl(request, options.Value, hostJson, c, token);
         return Results.Json(new Created(c.Id, c.Platform, c.Name, url!)
         {

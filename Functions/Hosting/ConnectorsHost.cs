@@ -82,6 +82,6 @@ public static partial class ConnectorsHost
         await response.WriteAsJsonAsync(new Admin.AdminResults.ErrorBody(response.StatusCode == 404 ? "not_found" : "error", error));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin routes are off: set the AdminKey setting to enable /admin/*")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin routes are off: set the AdminKey setting to enable /manage/*")]
     static partial void LogAdminOff(ILogger logger);
 }

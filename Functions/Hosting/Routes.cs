@@ -15,22 +15,22 @@ public static class Routes
     public const string Selldone = "selldone/{token}";
     public const string Bookto = "bookto/{connectionId}";
 
-    public const string AdminConnections = "admin/connections";
-    public const string AdminConnection = "admin/connections/{id}";
-    public const string AdminConnectionActivity = "admin/connections/{id}/activity";
-    public const string AdminConnectionActivityReplay = "admin/connections/{id}/activity/{key}/replay";
-    public const string AdminConnectionRotate = "admin/connections/{id}/rotate";
-    public const string AdminConnectionTestEvent = "admin/connections/{id}/test-event";
-    public const string AdminConnectionSkuMap = "admin/connections/{id}/sku-map/{externalSku}";
-    public const string AdminConnectionUnmapped = "admin/connections/{id}/unmapped";
-    public const string AdminItems = "admin/items";
-    public const string AdminItem = "admin/items/{sku}";
-    public const string AdminVouchers = "admin/vouchers";
-    public const string AdminVoucher = "admin/vouchers/{*number}"; // catch-all: voucher numbers contain '/'
-    public const string AdminTrialBalance = "admin/trial-balance";
-    public const string AdminCustomers = "admin/customers";
-    public const string AdminPoisonReplay = "admin/poison/replay";
-    public const string AdminStorageRequests = "admin/storage-requests";
+    public const string AdminConnections = "manage/connections";
+    public const string AdminConnection = "manage/connections/{id}";
+    public const string AdminConnectionActivity = "manage/connections/{id}/activity";
+    public const string AdminConnectionActivityReplay = "manage/connections/{id}/activity/{key}/replay";
+    public const string AdminConnectionRotate = "manage/connections/{id}/rotate";
+    public const string AdminConnectionTestEvent = "manage/connections/{id}/test-event";
+    public const string AdminConnectionSkuMap = "manage/connections/{id}/sku-map/{externalSku}";
+    public const string AdminConnectionUnmapped = "manage/connections/{id}/unmapped";
+    public const string AdminItems = "manage/items";
+    public const string AdminItem = "manage/items/{sku}";
+    public const string AdminVouchers = "manage/vouchers";
+    public const string AdminVoucher = "manage/vouchers/{*number}"; // catch-all: voucher numbers contain '/'
+    public const string AdminTrialBalance = "manage/trial-balance";
+    public const string AdminCustomers = "manage/customers";
+    public const string AdminPoisonReplay = "manage/poison/replay";
+    public const string AdminStorageRequests = "manage/storage-requests";
 }
 
 public static class QueueNames

@@ -42,7 +42,7 @@ public static class BooksAdmin
         using var _ = doc;
         if (!AdminBody.TryString(doc.RootElement, "itemSku", out var itemSku, out var err, 100)) return AdminResults.Error(400, err!);
         if (string.IsNullOrEmpty(itemSku)) return AdminResults.Error(400, "itemSku is required: the SKU of the item this external SKU posts to.");
-        if (await items.GetAsync(itemSku, ct) is null) return AdminResults.Error(404, $"No item '{itemSku}': create it first with PUT /api/admin/items/{itemSku}.");
+        if (await items.GetAsync(itemSku, ct) is null) return AdminResults.Error(404, $"No item '{itemSku}': create it first with PUT /api/manage/items/{itemSku}.");
         await maps.SetAsync(id, externalSku, itemSku, ct);
         return Results.Json(new SkuMapping(id, externalSku, itemSku));
     }
@@ -79,7 +79,7 @@ public static class BooksAdmin
     public static async Task<IResult> OrderVouchersAsync(string? connection, string? order, OrderStore orders, VoucherStore vouchers, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(connection) || string.IsNullOrWhiteSpace(order))
-            return AdminResults.Error(400, "Both connection and order query parameters are required: /api/admin/vouchers?connection={id}&order={externalId}.");
+            return AdminResults.Error(400, "Both connection and order query parameters are required: /api/manage/vouchers?connection={id}&order={externalId}.");
         var (state, _) = await orders.GetAsync(connection, order, ct);
         if (state is null) return AdminResults.Error(404, $"No order '{order}' on connection '{connection}'.");
         var list = new List<Voucher>();

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Connectors.Posting;
 
-/// <summary>POST /api/admin/poison/replay: moves poison messages back onto the events queue for another try.</summary>
+/// <summary>POST /api/manage/poison/replay: moves poison messages back onto the events queue for another try.</summary>
 public static class PoisonAdmin
 {
     public sealed record Replayed(int Moved);

@@ -64,7 +64,7 @@ public sealed partial class PostEventFunction(EventQueue queue, IEventPoster pos
         }
         catch (Exception x) when (dequeueCount >= hostJson.Queues.MaxDequeueCount && !ct.IsCancellationRequested)
         {
-            var reason = $"{x.Message} (gave up after {dequeueCount} attempts; the message is in {QueueNames.EventsPoison}, replay it with POST /api/admin/poison/replay once the cause is fixed)";
+            var reason = $"{x.Message} (gave up after {dequeueCount} attempts; the message is in {QueueNames.EventsPoison}, replay it with POST /api/manage/poison/replay once the cause is fixed)";
             try { await activity.UpdateAsync(e.ConnectionId, e.ActivityKey, ActivityStatus.Failed, reason, null, ct); }
             catch (Exception) { /* the message still goes to poison; the log line below says why */ }
             LogPoisoned(log, x, e.EventId, e.ConnectionId);

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace Connectors.Posting;
 
 /// <summary>
-/// POST /api/admin/connections/{id}/test-event: a synthetic order, signed with the connection's own secret, sent over
+/// POST /api/manage/connections/{id}/test-event: a synthetic order, signed with the connection's own secret, sent over
 /// HTTP to the connection's own delivery route (the path a real order takes); it posts in the TEST series.
 /// </summary>
 public static class TestEvent

@@ -18,7 +18,7 @@ public sealed class StorageAccount
     public TableServiceClient Tables { get; }
     public QueueServiceClient Queues { get; }
     public BlobServiceClient Blobs { get; }
-    /// <summary>What this process has asked of the account so far (GET /api/admin/storage-requests).</summary>
+    /// <summary>What this process has asked of the account so far (GET /api/manage/storage-requests).</summary>
     public StorageRequests Requests { get; }
 
     StorageAccount(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs, StorageRequests requests) => (Tables, Queues, Blobs, Requests) = (tables, queues, blobs, requests);

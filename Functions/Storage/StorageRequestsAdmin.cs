@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Connectors.Storage;
 
-/// <summary>GET /api/admin/storage-requests: this instance's storage requests since it started, by service, resource and kind.</summary>
+/// <summary>GET /api/manage/storage-requests: this instance's storage requests since it started, by service, resource and kind.</summary>
 public static class StorageRequestsAdmin
 {
     public sealed record Answer(DateTimeOffset Since, long Total, IReadOnlyList<StorageRequests.Count> Requests);

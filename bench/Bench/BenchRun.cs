@@ -289,7 +289,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         var stock = new Dictionary<string, decimal>();
         foreach (var (sku, _, _, _) in BenchOrders.Lines)
         {
-            using var response = await http.SendAsync(Admin(HttpMethod.Get, "/api/admin/items/" + sku));
+            using var response = await http.SendAsync(Admin(HttpMethod.Get, "/api/manage/items/" + sku));
             stock[sku] = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("stock").GetDecimal();
         }
         return stock;
@@ -300,23 +300,23 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     {
         foreach (var (sku, _, _, _) in BenchOrders.Lines)
         {
-            using var response = await http.SendAsync(Admin(HttpMethod.Put, "/api/admin/items/" + sku, new { name = "Bench " + sku, stock = BenchOrders.OpeningStock }));
+            using var response = await http.SendAsync(Admin(HttpMethod.Put, "/api/manage/items/" + sku, new { name = "Bench " + sku, stock = BenchOrders.OpeningStock }));
             if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"Could not create the bench item {sku}: {await response.Content.ReadAsStringAsync()}");
         }
     }
 
     static async Task<Connection> CreateConnectionAsync(HttpClient http, string name)
     {
-        using var response = await http.SendAsync(Admin(HttpMethod.Post, "/api/admin/connections", new { platform = "custom", name = "bench " + name }));
+        using var response = await http.SendAsync(Admin(HttpMethod.Post, "/api/manage/connections", new { platform = "custom", name = "bench " + name }));
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException("Could not create the bench connection: " + json);
         return new Connection(json.GetProperty("id").GetString()!, new Uri(json.GetProperty("deliveryUrl").GetString()!).AbsolutePath, json.GetProperty("signingSecret").GetString()!);
     }
 
-    /// <summary>The host's storage requests so far, by "service kind" or, by table or queue, "service resource kind" (GET /api/admin/storage-requests).</summary>
+    /// <summary>The host's storage requests so far, by "service kind" or, by table or queue, "service resource kind" (GET /api/manage/storage-requests).</summary>
     static async Task<Dictionary<string, long>> StorageRequestsAsync(HttpClient http, bool byResource = false)
     {
-        using var response = await http.SendAsync(Admin(HttpMethod.Get, "/api/admin/storage-requests"));
+        using var response = await http.SendAsync(Admin(HttpMethod.Get, "/api/manage/storage-requests"));
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException("Could not read the host's storage requests: " + json);
         return json.GetProperty("requests").EnumerateArray()

@@ -43,18 +43,18 @@ public sealed class AdminApi(HttpClient http, string adminKey)
         var body = new Dictionary<string, object?> { ["platform"] = platform, ["name"] = name ?? $"{platform} reliability shop" };
         if (platform == "jumpseller") { body["storeCode"] = storeCode; body["hooksToken"] = webhookSecret; }
         else if (webhookSecret is not null) body["webhookSecret"] = webhookSecret;
-        var json = await JsonAsync(HttpMethod.Post, "/api/admin/connections", body, 201);
+        var json = await JsonAsync(HttpMethod.Post, "/api/manage/connections", body, 201);
         return new CreatedConnection(json.GetProperty("id").GetString()!, platform, json.GetProperty("deliveryUrl").GetString()!,
             json.TryGetProperty("signingSecret", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null, webhookSecret, storeCode);
     }
 
     public async Task<IReadOnlyList<JsonElement>> ActivityAsync(string connectionId, int top = 1000) =>
-        (await JsonAsync(HttpMethod.Get, $"/api/admin/connections/{Uri.EscapeDataString(connectionId)}/activity?top={top}")).EnumerateArray().ToList();
+        (await JsonAsync(HttpMethod.Get, $"/api/manage/connections/{Uri.EscapeDataString(connectionId)}/activity?top={top}")).EnumerateArray().ToList();
 
     /// <summary>The vouchers of one order (posting engine); empty when the order is unknown.</summary>
     public async Task<IReadOnlyList<JsonElement>> VouchersAsync(string connectionId, string externalId)
     {
-        var (status, json) = await SendAsync(HttpMethod.Get, $"/api/admin/vouchers?connection={Uri.EscapeDataString(connectionId)}&order={Uri.EscapeDataString(externalId)}");
+        var (status, json) = await SendAsync(HttpMethod.Get, $"/api/manage/vouchers?connection={Uri.EscapeDataString(connectionId)}&order={Uri.EscapeDataString(externalId)}");
         if (status == 404) return [];
         if (status != 200) throw new ScenarioException($"GET vouchers of {externalId}: {status} {json}");
         return json.EnumerateArray().ToList();
@@ -63,27 +63,27 @@ public sealed class AdminApi(HttpClient http, string adminKey)
     public async Task<int> SaleCountAsync(string connectionId, string externalId) =>
         (await VouchersAsync(connectionId, externalId)).Count(v => v.GetProperty("type").GetString() == "sales");
 
-    public Task PutItemAsync(string sku, decimal stock) => JsonAsync(HttpMethod.Put, $"/api/admin/items/{Uri.EscapeDataString(sku)}", new { name = "Item " + sku, stock });
+    public Task PutItemAsync(string sku, decimal stock) => JsonAsync(HttpMethod.Put, $"/api/manage/items/{Uri.EscapeDataString(sku)}", new { name = "Item " + sku, stock });
 
     public async Task<decimal> StockAsync(string sku) =>
-        (await JsonAsync(HttpMethod.Get, $"/api/admin/items/{Uri.EscapeDataString(sku)}")).GetProperty("stock").GetDecimal();
+        (await JsonAsync(HttpMethod.Get, $"/api/manage/items/{Uri.EscapeDataString(sku)}")).GetProperty("stock").GetDecimal();
 
     /// <summary>How many vouchers the books hold (test series included), or null when the posting routes are not there.</summary>
     public async Task<int?> VoucherCountAsync()
     {
-        var (status, json) = await SendAsync(HttpMethod.Get, "/api/admin/trial-balance?includeTest=true");
+        var (status, json) = await SendAsync(HttpMethod.Get, "/api/manage/trial-balance?includeTest=true");
         return status == 200 ? json.GetProperty("vouchers").GetInt32() : null;
     }
 
     /// <summary>Whether the posting engine's admin routes are mapped on this host.</summary>
     public async Task<bool> HasPostingAsync() => await VoucherCountAsync() is not null;
 
-    public async Task<int> ReplayPoisonAsync() => (await JsonAsync(HttpMethod.Post, "/api/admin/poison/replay")).GetProperty("moved").GetInt32();
+    public async Task<int> ReplayPoisonAsync() => (await JsonAsync(HttpMethod.Post, "/api/manage/poison/replay")).GetProperty("moved").GetInt32();
 
     /// <summary>The health request: the host answers and storage works.</summary>
     public async Task<bool> HealthyAsync()
     {
-        try { return (await SendAsync(HttpMethod.Get, "/api/admin/connections")).Status == 200; }
+        try { return (await SendAsync(HttpMethod.Get, "/api/manage/connections")).Status == 200; }
         catch (HttpRequestException) { return false; }
         catch (TaskCanceledException) { return false; }
     }

@@ -34,7 +34,7 @@ public sealed class BooktoPostingTests(VatBooksHostFixture host) : IClassFixture
         JsonElement buyer = default;
         await Fixtures.HostFixture.Eventually(async () =>
         {
-            var matches = (await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/customers")).EnumerateArray()
+            var matches = (await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/customers")).EnumerateArray()
                 .Where(c => c.GetProperty("key").GetString()!.Equals("BE0123456789", StringComparison.OrdinalIgnoreCase)).ToList();
             Assert.True(matches.Count <= 1, "the same buyer became two customers");
             if (matches.Count == 1) buyer = matches[0].Clone();

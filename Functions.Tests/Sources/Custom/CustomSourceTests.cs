@@ -108,7 +108,7 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         (status, body) = await host.SendAsync(SignedRequests.Custom(c.Path, "whsec_wrong", "order.created", CustomOrders.Created("NOSIG-2")));
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("The signature does not match the body.", body.GetProperty("error").GetString());
-        var activity = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=10");
+        var activity = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/activity?top=10");
         Assert.Contains(activity.EnumerateArray(), e => e.GetProperty("reason").GetString()!.Contains("header is missing"));
         Assert.Empty(await host.QueuedForAsync(c.Id));
     }
@@ -151,7 +151,7 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         Assert.Equal("invalid", body.GetProperty("status").GetString());
         Assert.Equal("Order currency EUR differs from the books' currency INR; not posted.", body.GetProperty("error").GetString());
         Assert.Empty(await host.QueuedForAsync(c.Id));
-        var entry = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=5")).EnumerateArray().First();
+        var entry = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/activity?top=5")).EnumerateArray().First();
         Assert.Equal(("rejected", 400, "CUR-EUR"), (entry.GetProperty("status").GetString(), entry.GetProperty("httpStatus").GetInt32(), entry.GetProperty("externalId").GetString()));
         Assert.Contains("differs from the books' currency INR", entry.GetProperty("reason").GetString());
     }
@@ -190,7 +190,7 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         Assert.Equal("not_found", body.GetProperty("status").GetString());
 
         var c = await host.CreateConnectionAsync("custom");
-        await host.AdminJsonAsync(HttpMethod.Delete, $"/api/admin/connections/{c.Id}", expect: 204);
+        await host.AdminJsonAsync(HttpMethod.Delete, $"/api/manage/connections/{c.Id}", expect: 204);
         (status, _) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("NF-2")));
         Assert.Equal(HttpStatusCode.NotFound, status);
     }
@@ -298,7 +298,7 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
         await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("ACT-1")));
         await host.SendAsync(SignedRequests.Custom(c.Path, "whsec_wrong", "order.created", CustomOrders.Created("ACT-2")));
 
-        var activity = await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=10");
+        var activity = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/activity?top=10");
         var entries = activity.EnumerateArray().ToList();
         Assert.Equal(3, entries.Count);
         Assert.Equal(["rejected", "duplicate", "accepted"], entries.Select(e => e.GetProperty("status").GetString()));
@@ -314,15 +314,15 @@ public sealed class CustomSourceTests(IngestOnlyHostFixture host) : IClassFixtur
     {
         var c = await host.CreateConnectionAsync("custom");
         Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, "order.created", CustomOrders.Created("REPLAY-1")))).Status);
-        var entry = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=1"))[0];
+        var entry = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/activity?top=1"))[0];
         var key = entry.GetProperty("key").GetString();
 
-        var replay = await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/activity/{key}/replay");
+        var replay = await host.AdminJsonAsync(HttpMethod.Post, $"/api/manage/connections/{c.Id}/activity/{key}/replay");
         Assert.Equal("duplicate", replay.GetProperty("status").GetString());
         Assert.Single(await host.QueuedForAsync(c.Id));
-        var after = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{c.Id}/activity?top=5")).EnumerateArray().Single(e => e.GetProperty("key").GetString() == key);
+        var after = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/activity?top=5")).EnumerateArray().Single(e => e.GetProperty("key").GetString() == key);
         Assert.Contains("replayed", after.GetProperty("reason").GetString());
 
-        await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/activity/nope/replay", expect: 404);
+        await host.AdminJsonAsync(HttpMethod.Post, $"/api/manage/connections/{c.Id}/activity/nope/replay", expect: 404);
     }
 }

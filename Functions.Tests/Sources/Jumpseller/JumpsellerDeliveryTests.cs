@@ -96,16 +96,16 @@ public sealed class JumpsellerDeliveryTests(IngestOnlyHostFixture host) : IClass
     public async Task An_unprocessable_delivery_is_archived_with_its_event_header_and_can_be_replayed()
     {
         var store = await StoreAsync();
-        var connection = (await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/connections")).EnumerateArray()
+        var connection = (await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/connections")).EnumerateArray()
             .Single(c => c.GetProperty("storeCode").GetString() == store).GetProperty("id").GetString()!;
         var broken = Edit("jumpseller", "order_paid.json", o => { o["order"]!["id"] = 70008; o["order"]!["products"]![0]!["qty"] = -1; });
         Assert.Equal((200, "unprocessable"), await SendAsync(JumpsellerRequests.Signed(store, HooksToken, "order_paid", broken)));
-        var entry = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/admin/connections/{connection}/activity")).EnumerateArray()
+        var entry = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{connection}/activity")).EnumerateArray()
             .Single(e => e.GetProperty("status").GetString() == "failed");
         Assert.Equal("70008", entry.GetProperty("externalId").GetString());
         Assert.Contains("order.products[0].qty", entry.GetProperty("reason").GetString());
         // The replay maps the archived body again with its Jumpseller-Event header (the signature is not kept, nor needed).
-        var replay = await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{connection}/activity/{entry.GetProperty("key").GetString()}/replay");
+        var replay = await host.AdminJsonAsync(HttpMethod.Post, $"/api/manage/connections/{connection}/activity/{entry.GetProperty("key").GetString()}/replay");
         Assert.Equal("unprocessable", replay.GetProperty("status").GetString());
         Assert.Contains("order.products[0].qty", replay.GetProperty("error").GetString());
     }

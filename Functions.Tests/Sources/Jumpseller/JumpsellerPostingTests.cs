@@ -33,7 +33,7 @@ public sealed class JumpsellerPostingTests(VatBooksHostFixture host) : IClassFix
         await EventuallyStockAsync(host, "js:1002:77", 4);
 
         // The buyer is a customer keyed by the billing tax id.
-        var customers = await host.AdminJsonAsync(HttpMethod.Get, "/api/admin/customers");
+        var customers = await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/customers");
         Assert.Contains(customers.EnumerateArray(), c => c.GetProperty("key").GetString()!.Equals("DE123456789", StringComparison.OrdinalIgnoreCase));
 
         // A retry of order_paid changes nothing; order_updated with a third shirt posts a debit note for it.

@@ -40,7 +40,7 @@ public sealed class SelldoneDeliveryTests(IngestOnlyHostFixture host) : IClassFi
         var body = Basket("PaymentOrder.json", 80003);
         Assert.Equal(404, (await SendAsync("/api/selldone/not-a-real-token-000000000", body)).Http);
         var shop = await host.CreateConnectionAsync("selldone");
-        await host.AdminJsonAsync(HttpMethod.Delete, $"/api/admin/connections/{shop.Id}", expect: 204);
+        await host.AdminJsonAsync(HttpMethod.Delete, $"/api/manage/connections/{shop.Id}", expect: 204);
         await Task.Delay(Connectors.Connections.ConnectionStore.CacheTtl);
         Assert.Equal(404, (await SendAsync(shop.Path, body)).Http);
     }

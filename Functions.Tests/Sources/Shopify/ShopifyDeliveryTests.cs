@@ -15,7 +15,7 @@ public sealed class ShopifyDeliveryTests(IngestOnlyHostFixture host) : IClassFix
     async Task<CreatedConnection> WithSecretAsync(string secret)
     {
         var c = await host.CreateConnectionAsync("shopify");
-        await host.AdminJsonAsync(HttpMethod.Put, $"/api/admin/connections/{c.Id}", new { webhookSecret = secret });
+        await host.AdminJsonAsync(HttpMethod.Put, $"/api/manage/connections/{c.Id}", new { webhookSecret = secret });
         return c;
     }
 
@@ -103,13 +103,13 @@ public sealed class ShopifyDeliveryTests(IngestOnlyHostFixture host) : IClassFix
         Assert.Equal("unprocessable", Status((await host.SendAsync(ShopSamples.Shopify(c.Path, "orders/create", bad))).Body));
         var failed = Assert.Single(await host.Service<ActivityLog>().ListAsync(c.Id, 10, default));
         // The replay maps the archived copy again: the topic header was kept with it (the signature was not).
-        var replayed = await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/activity/{failed.Key}/replay");
+        var replayed = await host.AdminJsonAsync(HttpMethod.Post, $"/api/manage/connections/{c.Id}/activity/{failed.Key}/replay");
         Assert.Equal("unprocessable", Status(replayed));
         Assert.Contains("line_items[0].quantity", replayed.GetProperty("error").GetString());
 
         Assert.Equal("accepted", Status((await host.SendAsync(ShopSamples.Shopify(c.Path, "orders/create", ShopSamples.Bytes("shopify", "orders-create.json")))).Body));
         var accepted = (await host.Service<ActivityLog>().ListAsync(c.Id, 10, default)).First(a => a.Status == ActivityStatus.Accepted);
-        Assert.Equal("duplicate", Status(await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/activity/{accepted.Key}/replay")));
+        Assert.Equal("duplicate", Status(await host.AdminJsonAsync(HttpMethod.Post, $"/api/manage/connections/{c.Id}/activity/{accepted.Key}/replay")));
     }
 
     [Fact]

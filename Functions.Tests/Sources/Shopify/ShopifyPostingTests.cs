@@ -163,7 +163,7 @@ public sealed class ShopifyPostingTests(HostFixture host) : IClassFixture<HostFi
         Assert.Equal("accepted", await DeliverAsync(c, "products/update", ShopSamples.Bytes("shopify", "products-update.json")));
         await HostFixture.Eventually(async () =>
         {
-            using var r = await host.Http.SendAsync(host.Admin(HttpMethod.Get, "/api/admin/items/IPOD2008RED"));
+            using var r = await host.Http.SendAsync(host.Admin(HttpMethod.Get, "/api/manage/items/IPOD2008RED"));
             return r.IsSuccessStatusCode && JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("stock").GetDecimal() == 20m;
         }, "the product update to set IPOD2008RED's stock");
     }

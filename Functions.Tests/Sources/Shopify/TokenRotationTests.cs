@@ -9,7 +9,7 @@ public sealed class ShortGraceHostFixture : IngestOnlyHostFixture
     protected override void Settings(Dictionary<string, string?> settings) => settings["RotationGrace"] = "00:00:02";
 }
 
-/// <summary>POST /api/admin/connections/{id}/rotate: the old URL keeps working for the grace period, then gets 404.</summary>
+/// <summary>POST /api/manage/connections/{id}/rotate: the old URL keeps working for the grace period, then gets 404.</summary>
 public sealed class TokenRotationTests(ShortGraceHostFixture host) : IClassFixture<ShortGraceHostFixture>
 {
     async Task<HttpStatusCode> DeliverAsync(string platform, string path, byte[] body, string topic)
@@ -25,7 +25,7 @@ public sealed class TokenRotationTests(ShortGraceHostFixture host) : IClassFixtu
     public async Task The_old_token_works_within_the_grace_and_stops_after_it(string platform, string file, string topic)
     {
         var c = await host.CreateConnectionAsync(platform);
-        var rotated = await host.AdminJsonAsync(HttpMethod.Post, $"/api/admin/connections/{c.Id}/rotate");
+        var rotated = await host.AdminJsonAsync(HttpMethod.Post, $"/api/manage/connections/{c.Id}/rotate");
         var newPath = new Uri(rotated.GetProperty("deliveryUrl").GetString()!).PathAndQuery;
         Assert.NotEqual(c.Path, newPath);
         var body = ShopSamples.Bytes(platform, file);

@@ -18,7 +18,7 @@ public sealed class WooDeliveryTests(IngestOnlyHostFixture host) : IClassFixture
     public async Task The_ping_gets_exactly_200_even_with_a_secret_set_and_is_logged()
     {
         var c = await host.CreateConnectionAsync("woocommerce");
-        await host.AdminJsonAsync(HttpMethod.Put, $"/api/admin/connections/{c.Id}", new { webhookSecret = "woo-secret" });
+        await host.AdminJsonAsync(HttpMethod.Put, $"/api/manage/connections/{c.Id}", new { webhookSecret = "woo-secret" });
         var request = new HttpRequestMessage(HttpMethod.Post, c.Path) { Content = new ByteArrayContent(ShopSamples.Bytes("woocommerce", "ping.txt")) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
         var (status, body) = await host.SendAsync(request);
@@ -43,7 +43,7 @@ public sealed class WooDeliveryTests(IngestOnlyHostFixture host) : IClassFixture
     public async Task Signed_deliveries_verify_and_bad_ones_get_401()
     {
         var c = await host.CreateConnectionAsync("woocommerce");
-        await host.AdminJsonAsync(HttpMethod.Put, $"/api/admin/connections/{c.Id}", new { webhookSecret = "woo-secret" });
+        await host.AdminJsonAsync(HttpMethod.Put, $"/api/manage/connections/{c.Id}", new { webhookSecret = "woo-secret" });
         var bytes = ShopSamples.Bytes("woocommerce", "order-created.json");
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.SendAsync(ShopSamples.Woo(c.Path, "order.created", bytes, "not-it"))).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.SendAsync(ShopSamples.Woo(c.Path, "order.created", bytes))).Status);

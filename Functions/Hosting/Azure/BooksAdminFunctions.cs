@@ -36,7 +36,7 @@ public sealed class BooksAdminFunctions(
     public Task<IResult> OrderVouchers([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminVouchers)] HttpRequest req) =>
         BooksAdmin.OrderVouchersAsync(QueryValues.String(req, "connection"), QueryValues.String(req, "order"), orders, vouchers, req.HttpContext.RequestAborted);
 
-    // Routes.AdminVoucher must be the catch-all "admin/vouchers/{*number}" (numbers contain '/'), mapped as such by both hosts.
+    // Routes.AdminVoucher must be the catch-all "manage/vouchers/{*number}" (numbers contain '/'), mapped as such by both hosts.
     [Function("GetVoucher")]
     public Task<IResult> GetVoucher([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminVoucher)] HttpRequest req, string number) =>
         BooksAdmin.GetVoucherAsync(number, vouchers, req.HttpContext.RequestAborted);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Connectors.Hosting.AzureFunctions;
 
 /// <summary>
-/// /api/admin/connections...: the same handlers as the local host (ConnectionAdmin). AuthorizationLevel.Function:
+/// /api/manage/connections...: the same handlers as the local host (ConnectionAdmin). AuthorizationLevel.Function:
 /// the Functions host checks x-functions-key (or ?code=) against its keys before the handler runs.
 /// </summary>
 public sealed class ConnectionAdminFunctions(

@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Connectors.Hosting.AzureFunctions;
 
-/// <summary>POST /api/admin/poison/replay: the same handler as the local host (PoisonAdmin).</summary>
+/// <summary>POST /api/manage/poison/replay: the same handler as the local host (PoisonAdmin).</summary>
 public sealed class PoisonAdminFunctions(StorageAccount storage)
 {
     [Function("ReplayPoison")]

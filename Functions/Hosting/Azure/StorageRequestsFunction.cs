@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Connectors.Hosting.AzureFunctions;
 
-/// <summary>GET /api/admin/storage-requests: the same handler as the local host (StorageRequestsAdmin), for this worker instance.</summary>
+/// <summary>GET /api/manage/storage-requests: the same handler as the local host (StorageRequestsAdmin), for this worker instance.</summary>
 public sealed class StorageRequestsFunction(StorageAccount storage)
 {
     [Function("StorageRequests")]

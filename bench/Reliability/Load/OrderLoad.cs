@@ -11,7 +11,7 @@ public sealed record Order(string ExternalId, IReadOnlyList<(string Sku, int Qua
 
 /// <summary>
 /// Valid orders for the exactly-once scenarios, sent to one Custom connection, and the checks on the books afterwards:
-/// one sales voucher per order (GET /api/admin/vouchers) and stock equal to opening minus everything sold.
+/// one sales voucher per order (GET /api/manage/vouchers) and stock equal to opening minus everything sold.
 /// </summary>
 public sealed class OrderLoad
 {

@@ -11,7 +11,7 @@ namespace Connectors.Reliability.Poison;
 
 /// <summary>
 /// Refunds whose sales have not arrived keep failing ("waiting for the sale"), end in the poison queue with that reason
-/// in their activity entries; once the sales arrive, POST /api/admin/poison/replay posts each refund exactly once, and
+/// in their activity entries; once the sales arrive, POST /api/manage/poison/replay posts each refund exactly once, and
 /// replaying the same message again (a crash between send and delete does that) changes nothing. Needs the posting
 /// engine and a host whose maxDequeueCount and visibilityTimeout are short enough to poison within the run.
 /// </summary>

@@ -18,34 +18,34 @@ public sealed class AdminRoutes(string adminKey, string existingConnectionId, bo
 
     IEnumerable<Route> Build() =>
     [
-        new("POST connections", HttpMethod.Post, _ => "/api/admin/connections", r => Pick(r,
+        new("POST connections", HttpMethod.Post, _ => "/api/manage/connections", r => Pick(r,
             ("{\"platform\": 5, \"name\": \"x\"}", "platform"), ("{\"platform\": \"custom\", \"name\": [\"x\"]}", "name"),
             ("{\"platform\": \"NaN\", \"name\": \"Infinity\"}", "platform"), ("{\"platform\": \"custom\"}", "name"),
             ("{\"platform\": 1e400, \"name\": \"x\"}", "platform"), ("{\"platform\": \"shopify\", \"name\": \"x\", \"saleOn\": \"later\"}", "saleOn"),
             ("{\"platform\": \"jumpseller\", \"name\": \"x\"}", "storeCode"), ("{\"platform\": \"custom\", \"name\": \"x\\u0001\"}", "name"),
             ($"{{\"platform\": \"custom\", \"name\": \"{TooLong}\"}}", "name"), ("{\"name\": \"x\"}", "platform"), ("{\"platform\": -1, \"name\": -1}", "platform")), Body: true),
-        new("PUT connection", HttpMethod.Put, _ => $"/api/admin/connections/{existingConnectionId}", r => Pick(r,
+        new("PUT connection", HttpMethod.Put, _ => $"/api/manage/connections/{existingConnectionId}", r => Pick(r,
             ("{\"name\": 5}", "name"), ("{\"saleOn\": \"paid\"}", "saleOn"), ("{\"webhookSecret\": 12}", "webhookSecret"),
             ("{\"hooksToken\": []}", "hooksToken"), ($"{{\"name\": \"{TooLong}\"}}", "name"), ("{\"name\": \"Infinity\", \"saleOn\": \"NaN\"}", "saleOn")), Body: true),
-        new("GET unknown connection", HttpMethod.Get, r => $"/api/admin/connections/{Unknown(r)}", null, Body: false),
-        new("PUT unknown connection", HttpMethod.Put, r => $"/api/admin/connections/{Unknown(r)}", null, Body: false),
-        new("DELETE unknown connection", HttpMethod.Delete, r => $"/api/admin/connections/{Unknown(r)}", null, Body: false),
-        new("POST rotate unknown", HttpMethod.Post, r => $"/api/admin/connections/{Unknown(r)}/rotate", null, Body: false),
-        new("GET activity unknown", HttpMethod.Get, r => $"/api/admin/connections/{Unknown(r)}/activity", null, Body: false),
-        new("GET activity bad top", HttpMethod.Get, r => $"/api/admin/connections/{existingConnectionId}/activity?top=" + Pick(r, "0", "-1", "1001", "abc", "1e3", "NaN", "99999999999"), null, Body: false),
-        new("POST replay unknown", HttpMethod.Post, r => $"/api/admin/connections/{Unknown(r)}/activity/{r.Next()}/replay", null, Body: false),
-        new("POST replay unknown entry", HttpMethod.Post, r => $"/api/admin/connections/{existingConnectionId}/activity/{Unknown(r)}/replay", null, Body: false),
-        new("PUT item", HttpMethod.Put, r => "/api/admin/items/ITEM-" + r.Next(1000), r => Pick(r,
+        new("GET unknown connection", HttpMethod.Get, r => $"/api/manage/connections/{Unknown(r)}", null, Body: false),
+        new("PUT unknown connection", HttpMethod.Put, r => $"/api/manage/connections/{Unknown(r)}", null, Body: false),
+        new("DELETE unknown connection", HttpMethod.Delete, r => $"/api/manage/connections/{Unknown(r)}", null, Body: false),
+        new("POST rotate unknown", HttpMethod.Post, r => $"/api/manage/connections/{Unknown(r)}/rotate", null, Body: false),
+        new("GET activity unknown", HttpMethod.Get, r => $"/api/manage/connections/{Unknown(r)}/activity", null, Body: false),
+        new("GET activity bad top", HttpMethod.Get, r => $"/api/manage/connections/{existingConnectionId}/activity?top=" + Pick(r, "0", "-1", "1001", "abc", "1e3", "NaN", "99999999999"), null, Body: false),
+        new("POST replay unknown", HttpMethod.Post, r => $"/api/manage/connections/{Unknown(r)}/activity/{r.Next()}/replay", null, Body: false),
+        new("POST replay unknown entry", HttpMethod.Post, r => $"/api/manage/connections/{existingConnectionId}/activity/{Unknown(r)}/replay", null, Body: false),
+        new("PUT item", HttpMethod.Put, r => "/api/manage/items/ITEM-" + r.Next(1000), r => Pick(r,
             ("{\"stock\": \"abc\"}", "stock"), ("{\"stock\": \"NaN\"}", "stock"), ("{\"stock\": 1e400}", "stock"), ("{\"stock\": true}", "stock"),
             ("{\"name\": 5}", "name"), ("{\"stock\": \"Infinity\"}", "stock"), ($"{{\"name\": \"{TooLong}\"}}", "name")), Body: true, PostingOnly: true),
-        new("PUT item long sku", HttpMethod.Put, _ => "/api/admin/items/" + new string('S', 101), null, Body: false, PostingOnly: true),
-        new("GET vouchers no query", HttpMethod.Get, r => Pick(r, "/api/admin/vouchers", "/api/admin/vouchers?connection=x", "/api/admin/vouchers?order=1"), null, Body: false, PostingOnly: true),
-        new("GET voucher bad number", HttpMethod.Get, r => "/api/admin/vouchers/" + Pick(r, "garbage", "SV", "SV%2F26-27", "SV%2F99-99%2Fabc"), null, Body: false, PostingOnly: true),
-        new("PUT sku-map", HttpMethod.Put, r => $"/api/admin/connections/{existingConnectionId}/sku-map/EXT-{r.Next(1000)}", r => Pick(r,
+        new("PUT item long sku", HttpMethod.Put, _ => "/api/manage/items/" + new string('S', 101), null, Body: false, PostingOnly: true),
+        new("GET vouchers no query", HttpMethod.Get, r => Pick(r, "/api/manage/vouchers", "/api/manage/vouchers?connection=x", "/api/manage/vouchers?order=1"), null, Body: false, PostingOnly: true),
+        new("GET voucher bad number", HttpMethod.Get, r => "/api/manage/vouchers/" + Pick(r, "garbage", "SV", "SV%2F26-27", "SV%2F99-99%2Fabc"), null, Body: false, PostingOnly: true),
+        new("PUT sku-map", HttpMethod.Put, r => $"/api/manage/connections/{existingConnectionId}/sku-map/EXT-{r.Next(1000)}", r => Pick(r,
             ("{\"itemSku\": 5}", "itemSku"), ("{}", "itemSku"), ($"{{\"itemSku\": \"NOPE-{r.Next(100000)}\"}}", "item")), Body: true, PostingOnly: true),
-        new("PUT sku-map unknown", HttpMethod.Put, r => $"/api/admin/connections/{Unknown(r)}/sku-map/EXT-1", null, Body: false, PostingOnly: true),
-        new("GET unmapped unknown", HttpMethod.Get, r => $"/api/admin/connections/{Unknown(r)}/unmapped", null, Body: false, PostingOnly: true),
-        new("GET trial-balance bad flag", HttpMethod.Get, r => "/api/admin/trial-balance?includeTest=" + Pick(r, "maybe", "2", "NaN"), null, Body: false, PostingOnly: true),
+        new("PUT sku-map unknown", HttpMethod.Put, r => $"/api/manage/connections/{Unknown(r)}/sku-map/EXT-1", null, Body: false, PostingOnly: true),
+        new("GET unmapped unknown", HttpMethod.Get, r => $"/api/manage/connections/{Unknown(r)}/unmapped", null, Body: false, PostingOnly: true),
+        new("GET trial-balance bad flag", HttpMethod.Get, r => "/api/manage/trial-balance?includeTest=" + Pick(r, "maybe", "2", "NaN"), null, Body: false, PostingOnly: true),
     ];
 
     static string Unknown(Random r) => Convert.ToHexStringLower(BitConverter.GetBytes(r.NextInt64())) + Pick(r, "", "'", "%27", "%23", "%2F", "%E2%98%83", "%25");
@@ -54,8 +54,8 @@ public sealed class AdminRoutes(string adminKey, string existingConnectionId, bo
     /// <summary>Wrong methods on admin routes (the routing answers 405).</summary>
     static readonly (HttpMethod Method, string Path)[] WrongMethods =
     [
-        (HttpMethod.Patch, "/api/admin/connections"), (HttpMethod.Delete, "/api/admin/connections"), (HttpMethod.Get, "/api/admin/poison/replay"),
-        (HttpMethod.Post, "/api/admin/connections/abc/activity"), (HttpMethod.Patch, "/api/admin/connections/abc"), (HttpMethod.Get, "/api/admin/connections/abc/rotate"),
+        (HttpMethod.Patch, "/api/manage/connections"), (HttpMethod.Delete, "/api/manage/connections"), (HttpMethod.Get, "/api/manage/poison/replay"),
+        (HttpMethod.Post, "/api/manage/connections/abc/activity"), (HttpMethod.Patch, "/api/manage/connections/abc"), (HttpMethod.Get, "/api/manage/connections/abc/rotate"),
     ];
 
     public MalformedRequest Next(Random r)

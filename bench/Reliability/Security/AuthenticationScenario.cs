@@ -81,7 +81,7 @@ public static class AuthenticationScenario
                     await Expect("stale timestamp", route, Delivery(a, body, SourceRoutes.BooktoSignature(a.WebhookSecret!, body, DateTimeOffset.UtcNow.AddMinutes(-30))), 401);
             }
 
-            await target.Admin.JsonAsync(HttpMethod.Delete, $"/api/admin/connections/{revoked.Id}", expect: 204);
+            await target.Admin.JsonAsync(HttpMethod.Delete, $"/api/manage/connections/{revoked.Id}", expect: 204);
             await Expect("revoked connection", route, Delivery(revoked, body, route.Sign(revoked, body)), 404);
 
             // Guessing: random ids/tokens (and for Jumpseller store codes) are all the same 404.
@@ -101,7 +101,7 @@ public static class AuthenticationScenario
         // Rotation hands out new secrets and tokens: they too must stay out of every log.
         foreach (var live in routes.Where(l => l.Route.Platform is "custom" or "shopify").DistinctBy(l => l.Connection.Id))
         {
-            var rotated = await target.Admin.JsonAsync(HttpMethod.Post, $"/api/admin/connections/{live.Connection.Id}/rotate");
+            var rotated = await target.Admin.JsonAsync(HttpMethod.Post, $"/api/manage/connections/{live.Connection.Id}/rotate");
             if (rotated.TryGetProperty("signingSecret", out var s) && s.GetString() is { } secret) secrets.Add(secret);
             var url = rotated.GetProperty("deliveryUrl").GetString()!;
             if (live.Route.Platform == "shopify") tokens.Add(url.TrimEnd('/').Split('/')[^1]);
@@ -158,12 +158,12 @@ public static class AuthenticationScenario
         }
         else result.Notes.Add("logs not captured by this target");
 
-        var admin = new StringBuilder((await target.Admin.JsonAsync(HttpMethod.Get, "/api/admin/connections")).GetRawText());
-        foreach (var c in (await target.Admin.JsonAsync(HttpMethod.Get, "/api/admin/connections")).EnumerateArray())
+        var admin = new StringBuilder((await target.Admin.JsonAsync(HttpMethod.Get, "/api/manage/connections")).GetRawText());
+        foreach (var c in (await target.Admin.JsonAsync(HttpMethod.Get, "/api/manage/connections")).EnumerateArray())
         {
             var id = c.GetProperty("id").GetString()!;
-            admin.Append((await target.Admin.JsonAsync(HttpMethod.Get, $"/api/admin/connections/{id}")).GetRawText());
-            admin.Append((await target.Admin.JsonAsync(HttpMethod.Get, $"/api/admin/connections/{id}/activity?top=1000")).GetRawText());
+            admin.Append((await target.Admin.JsonAsync(HttpMethod.Get, $"/api/manage/connections/{id}")).GetRawText());
+            admin.Append((await target.Admin.JsonAsync(HttpMethod.Get, $"/api/manage/connections/{id}/activity?top=1000")).GetRawText());
         }
         Look("admin GET answers", admin.ToString());
 
