@@ -159,6 +159,37 @@ public sealed class JumpsellerMapTests
     }
 
     [Fact]
+    public void The_declared_tax_on_product_price_decides_over_the_totals_and_the_declared_rate_over_the_rounded_one()
+    {
+        // The Orders API documents subtotal as "excluding taxes": 100.00 here, while the price 119.00 includes the 19.00
+        // (taxes[].tax_on_product_price true). The totals alone would read the price as net and add the tax on top.
+        var body = Edit("jumpseller", "order_paid.json", o =>
+        {
+            var order = o["order"]!;
+            order["subtotal"] = 100.00m; order["discount"] = 0m; order["shipping"] = 0m; order["shipping_tax"] = 0m; order["tax"] = 19.00m; order["total"] = 119.00m;
+            order["products"] = new JsonArray(new JsonObject { ["id"] = 1, ["sku"] = "X", ["name"] = "X", ["qty"] = 1, ["price"] = 119.00m, ["tax"] = 19.00m, ["discount"] = 0m,
+                ["taxes"] = JsonNode.Parse("""[{"id":1,"name":"IVA","rate":19,"fixed":false,"tax_on_product_price":true}]""") });
+        });
+        var e = Assert.Single(Events(Map("order_paid", body)).Drafts).Event;
+        Assert.True(e.PricesIncludeTax);
+        Assert.Equal((119.00m, 19.00m, 19m), (e.Lines[0].Rate, e.Lines[0].TaxAmount!.Value, e.Lines[0].TaxRate));
+
+        // A store adding tax on top says so (false), and may write the rate as a fraction: 0.19 is read as 19 % when the
+        // amounts agree. 9.99 x 19 % = 1.8981 -> 1.90, which implies 19.02 %; the declared 19 % is the rate posted.
+        var net = Edit("jumpseller", "order_paid.json", o =>
+        {
+            var products = o["order"]!["products"]!.AsArray();
+            products.Add(new JsonObject { ["id"] = 2, ["sku"] = "Y", ["name"] = "Y", ["qty"] = 1, ["price"] = 9.99m, ["tax"] = 1.90m, ["discount"] = 0m });
+            foreach (var p in products)
+                p!["taxes"] = JsonNode.Parse("""[{"id":1,"name":"VAT","rate":0.19,"fixed":false,"tax_on_product_price":false}]""");
+        });
+        var n = Assert.Single(Events(Map("order_paid", net)).Drafts).Event;
+        Assert.False(n.PricesIncludeTax);
+        Assert.Equal(3, n.Lines.Count(l => !l.IsService));
+        Assert.All(n.Lines.Where(l => !l.IsService), l => Assert.Equal(19m, l.TaxRate));
+    }
+
+    [Fact]
     public void Product_events_carry_each_variant_with_its_stock_level()
     {
         var draft = Assert.Single(Events(MapSample("product_updated")).Drafts);

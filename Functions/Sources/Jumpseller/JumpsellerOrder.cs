@@ -107,16 +107,38 @@ public static class JumpsellerOrder
             Rate = price,
             Discount = discount,
             TaxAmount = taxAmount,
-            TaxRate = TaxRate(taxAmount, price * qty - discount, includesTax),
+            TaxRate = DeclaredRate(p, TaxRate(taxAmount, price * qty - discount, includesTax)),
         };
     }
 
     /// <summary>
-    /// Jumpseller does not say whether prices include tax; its totals do: with tax-inclusive prices
-    /// total = subtotal - discount + shipping - shipping_discount (the tax is inside), otherwise the tax is added on top.
+    /// The rate the product's taxes[] declare (percentage taxes, fixed=false), when it agrees with the amounts to within
+    /// half a point: the implied rate is rounded (1.90 on 9.99 reads 19.02 %), the declared one is what the VAT return groups
+    /// by. Whether taxes[].rate is written 19 or 0.19 is not documented, so both are tried; otherwise the implied rate stands.
+    /// </summary>
+    static decimal DeclaredRate(JsonElement p, decimal implied)
+    {
+        if (implied <= 0 || !p.TryGetProperty("taxes", out var taxes) || taxes.ValueKind != JsonValueKind.Array) return implied;
+        var declared = 0m;
+        foreach (var t in taxes.EnumerateArray())
+        {
+            if (t.ValueKind != JsonValueKind.Object || (t.TryGetProperty("fixed", out var f) && f.ValueKind == JsonValueKind.True)) return implied;
+            if (!t.TryGetProperty("rate", out var r) || r.ValueKind != JsonValueKind.Number || !r.TryGetDecimal(out var rate)) return implied;
+            declared += rate;
+        }
+        foreach (var candidate in new[] { declared, declared * 100m })
+            if (candidate > 0 && Math.Abs(candidate - implied) < 0.5m) return candidate;
+        return implied;
+    }
+
+    /// <summary>
+    /// Whether prices include tax: the products' taxes[].tax_on_product_price when the payload has it (the Orders API's
+    /// OrderProductTax: "False if tax is not included on product price"); older payloads without it are read from the
+    /// totals: with tax-inclusive prices total = subtotal - discount + shipping - shipping_discount (the tax is inside).
     /// </summary>
     public static bool PricesIncludeTax(JsonElement order)
     {
+        if (DeclaredInclusive(order) is { } declared) return declared;
         var tax = (PayloadFields.OptionalDecimal(order, "tax", "order") ?? 0) + (PayloadFields.OptionalDecimal(order, "shipping_tax", "order") ?? 0);
         if (tax <= 0) return false;
         var total = PayloadFields.OptionalDecimal(order, "total", "order");
@@ -125,6 +147,18 @@ public static class JumpsellerOrder
         var withoutTax = subtotal.Value - (PayloadFields.OptionalDecimal(order, "discount", "order") ?? 0)
             + (PayloadFields.OptionalDecimal(order, "shipping", "order") ?? 0) - (PayloadFields.OptionalDecimal(order, "shipping_discount", "order") ?? 0);
         return Math.Abs(total.Value - withoutTax) <= 0.01m;
+    }
+
+    /// <summary>The first tax_on_product_price any product's taxes[] states (a store setting, the same on every product), or null.</summary>
+    static bool? DeclaredInclusive(JsonElement order)
+    {
+        if (!order.TryGetProperty("products", out var products) || products.ValueKind != JsonValueKind.Array) return null;
+        foreach (var p in products.EnumerateArray())
+            if (p.ValueKind == JsonValueKind.Object && p.TryGetProperty("taxes", out var taxes) && taxes.ValueKind == JsonValueKind.Array)
+                foreach (var t in taxes.EnumerateArray())
+                    if (t.ValueKind == JsonValueKind.Object && t.TryGetProperty("tax_on_product_price", out var flag) && flag.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                        return flag.ValueKind == JsonValueKind.True;
+        return null;
     }
 
     /// <summary>The rate implied by a tax amount on a base (gross or net), in percent to 2 decimals; 0 on a zero base.</summary>
