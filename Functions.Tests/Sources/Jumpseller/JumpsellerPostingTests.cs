@@ -8,9 +8,9 @@ public sealed class JumpsellerPostingTests(VatBooksHostFixture host) : IClassFix
 {
     const string HooksToken = "jumpseller-hooks-token-e2e";
 
-    async Task<string> SendAsync(string store, string eventName, string body)
+    async Task<string> SendAsync(string store, string eventName, string body, string? triggeredAt = null)
     {
-        using var response = await host.Http.SendAsync(JumpsellerRequests.Signed(store, HooksToken, eventName, body));
+        using var response = await host.Http.SendAsync(JumpsellerRequests.Signed(store, HooksToken, eventName, body, triggeredAt));
         return (await AnswerAsync(response)).Status;
     }
 
@@ -52,6 +52,30 @@ public sealed class JumpsellerPostingTests(VatBooksHostFixture host) : IClassFix
         AssertBalanced(cn);
         await EventuallyStockAsync(host, "TSH-001", 10);
         await EventuallyStockAsync(host, "js:1002:77", 5);
+        Assert.Equal(3, (await VouchersAsync(host, connection.Id, "5001", 3)).Length);
+    }
+
+    [Fact]
+    public async Task An_order_edited_back_to_an_earlier_state_posts_the_credit_and_a_retry_of_that_delivery_does_not()
+    {
+        var connection = await host.CreateConnectionAsync("jumpseller", extra: new { storeCode = "backstore", hooksToken = HooksToken });
+        await PutItemAsync(host, "TSH-001", 10);
+        await PutItemAsync(host, "js:1002:77", 5);
+        var twoShirts = Text("jumpseller", "order_paid.json");
+        Assert.Equal("accepted", await SendAsync("backstore", "order_paid", twoShirts));
+        await VouchersAsync(host, connection.Id, "5001", 1);
+
+        // Three shirts (a debit note of 29.75), then back to two, each order_updated at its own Jumpseller-Triggered-At.
+        Assert.Equal("accepted", await SendAsync("backstore", "order_updated", Text("jumpseller", "order_updated.json"), "2026-05-02 10:00:00.000 UTC"));
+        await VouchersAsync(host, connection.Id, "5001", 2);
+        Assert.Equal("accepted", await SendAsync("backstore", "order_updated", twoShirts, "2026-05-03 10:00:00.000 UTC"));
+        var cn = OfType(await VouchersAsync(host, connection.Id, "5001", 3), "credit-note");
+        Assert.Equal(new[] { ("TSH-001", 1m, 25.00m, 4.75m) }, Lines(cn));
+        await EventuallyStockAsync(host, "TSH-001", 8);
+
+        // Jumpseller's retry of that same delivery (same moment): a duplicate, nothing posted twice.
+        Assert.Equal("duplicate", await SendAsync("backstore", "order_updated", twoShirts, "2026-05-03 10:00:00.000 UTC"));
+        await Task.Delay(300);
         Assert.Equal(3, (await VouchersAsync(host, connection.Id, "5001", 3)).Length);
     }
 }

@@ -9,13 +9,14 @@ public static class JumpsellerRequests
 {
     public const string Path = "/api/jumpseller";
 
-    public static HttpRequestMessage Signed(string storeCode, string hooksToken, string eventName, string body) =>
-        Signed(storeCode, eventName, Encoding.UTF8.GetBytes(body), SignedRequests.Base64Hmac(hooksToken, Encoding.UTF8.GetBytes(body)));
+    public static HttpRequestMessage Signed(string storeCode, string hooksToken, string eventName, string body, string? triggeredAt = null) =>
+        Signed(storeCode, eventName, Encoding.UTF8.GetBytes(body), SignedRequests.Base64Hmac(hooksToken, Encoding.UTF8.GetBytes(body)), triggeredAt);
 
-    public static HttpRequestMessage Signed(string storeCode, string eventName, byte[] body, string? signature)
+    public static HttpRequestMessage Signed(string storeCode, string eventName, byte[] body, string? signature, string? triggeredAt = null)
     {
         var headers = new List<(string, string)> { (JumpsellerSource.StoreCodeHeader, storeCode), (JumpsellerSource.EventHeader, eventName) };
         if (signature is not null) headers.Add((JumpsellerSource.SignatureHeader, signature));
+        if (triggeredAt is not null) headers.Add((JumpsellerSource.TriggeredAtHeader, triggeredAt));
         return SignedRequests.Json(Path, body, headers.ToArray());
     }
 }

@@ -12,7 +12,8 @@ namespace Connectors.Sources.Jumpseller;
 public static class JumpsellerOrder
 {
     /// <param name="today">The day the delivery arrived: an edit's or a cancellation's note is dated then, not with the order's date (its period may be filed).</param>
-    public static SourceMapping Map(string eventName, JsonElement order, DateOnly today)
+    /// <param name="triggeredAt">Jumpseller-Triggered-At, when sent: the moment of the change, part of an edit's key.</param>
+    public static SourceMapping Map(string eventName, JsonElement order, DateOnly today, string? triggeredAt = null)
     {
         var id = PayloadFields.Id(order, "id", "order");
         var statusText = PayloadFields.Text(order, "status", 60);
@@ -26,10 +27,12 @@ public static class JumpsellerOrder
         {
             var sale = Read(order, id, EventKind.Sale, statusText);
             if (eventName != "order_updated") return new SourceMapping.Events(eventName, [new EventDraft(sale, $"sale|{id}")]);
-            // order_updated fires on payment too: the sale is deduplicated against order_paid, and the snapshot is an
-            // update only when its books content differs from every snapshot before it.
+            // order_updated fires on payment too: the sale is deduplicated against order_paid. The snapshot's key is its
+            // books content and, when sent, the moment of the change: an order edited back to an earlier state is a new
+            // edit (posted), a retry of the same delivery is not, and a change the books do not see posts "no change".
             var update = sale with { Kind = EventKind.Update, Date = today };
-            return new SourceMapping.Events(eventName, [new EventDraft(sale, $"sale|{id}"), new EventDraft(update, $"update|{id}|{ContentHash(update)}")]);
+            var key = $"update|{id}|{ContentHash(update)}" + (triggeredAt is { } at ? $"|{at}" : "");
+            return new SourceMapping.Events(eventName, [new EventDraft(sale, $"sale|{id}"), new EventDraft(update, key)]);
         }
         return new SourceMapping.Recorded(eventName, id, $"Order status '{statusText ?? "(none)"}': recorded, nothing posted.");
     }

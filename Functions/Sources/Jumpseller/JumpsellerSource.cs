@@ -15,6 +15,7 @@ public sealed class JumpsellerSource : IWebhookSource
     public const string StoreCodeHeader = "Jumpseller-Store-Code";
     public const string EventHeader = "Jumpseller-Event";
     public const string SignatureHeader = "Jumpseller-Hmac-Sha256";
+    public const string TriggeredAtHeader = "Jumpseller-Triggered-At";
 
     public string Platform => Connections.Platform.Jumpseller;
     public AnswerStyle Answers => AnswerStyle.Platform;
@@ -54,7 +55,8 @@ public sealed class JumpsellerSource : IWebhookSource
                 }
                 var order = PayloadFields.Object(root, "order", "");
                 externalId = PayloadFields.OptionalId(order, "id", "order");
-                return JumpsellerOrder.Map(eventName, order, DateOnly.FromDateTime(receivedAt.UtcDateTime));
+                var triggeredAt = headers[TriggeredAtHeader] is { Count: 1 } t && !string.IsNullOrWhiteSpace(t[0]) && t[0]!.Length <= 60 ? t[0]!.Trim() : null;
+                return JumpsellerOrder.Map(eventName, order, DateOnly.FromDateTime(receivedAt.UtcDateTime), triggeredAt);
             }
             catch (PayloadException e)
             {
