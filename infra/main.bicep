@@ -24,13 +24,14 @@ param installAdminHostKey bool = false
 @description('Base of the delivery URLs handed out (e.g. a custom domain); empty: the Function App\'s own https://<name>.azurewebsites.net.')
 param publicBaseUrl string = ''
 
-@description('The books: tax regime, home state code, currency, first month of the financial year, book name.')
+@description('The books: tax regime, home state code, currency, first month of the financial year, book name, IANA time zone (empty: dates as the sources write them).')
 param books object = {
   TaxRegime: 'gst'
   HomeState: '29'
   Currency: 'INR'
   FinancialYearStartMonth: '4'
   Book: 'main'
+  TimeZone: ''
 }
 
 @description('Object id of a developer to grant the same storage roles (to run locally against this account); empty: none.')
@@ -122,6 +123,7 @@ module functions 'app/functions.bicep' = {
       Books__Currency: books.Currency
       Books__FinancialYearStartMonth: books.FinancialYearStartMonth
       Books__Book: books.Book
+      Books__TimeZone: books.?TimeZone ?? ''
     }
     adminKey: adminKey
   }

@@ -127,6 +127,19 @@ public sealed class PostingPlannerTests
     }
 
     [Fact]
+    public void A_moment_given_in_UTC_is_dated_in_the_books_time_zone_and_a_date_as_written_otherwise()
+    {
+        // 31 March 2026, 19:00 UTC is already 1 April 00:30 in India (UTC+5:30): the next financial year's first day.
+        var ist = TimeZoneInfo.CreateCustomTimeZone("IST", TimeSpan.FromMinutes(330), "IST", "IST");
+        var zoned = new PostingPlanner(new TaxRules(new BooksOptions { TaxRegime = "gst", HomeState = "29", Currency = "INR" }), "INR", ist);
+        var sale = Event(EventKind.Sale, false, Line(1, 100)) with { Date = new DateOnly(2026, 3, 31), DateUtc = new DateTimeOffset(2026, 3, 31, 19, 0, 0, TimeSpan.Zero) };
+        Assert.Equal(new DateOnly(2026, 4, 1), zoned.Plan(sale, null, Items).Plan.Vouchers[0].Date);
+        // Without a time zone, or without a UTC moment, the date stands as the source wrote it.
+        Assert.Equal(new DateOnly(2026, 3, 31), _planner.Plan(sale, null, Items).Plan.Vouchers[0].Date);
+        Assert.Equal(new DateOnly(2026, 3, 31), zoned.Plan(sale with { DateUtc = null }, null, Items).Plan.Vouchers[0].Date);
+    }
+
+    [Fact]
     public void A_refund_asking_for_more_than_rounding_beyond_what_is_open_is_refused()
     {
         var (order, _) = Apply(null, Event(EventKind.Sale, false, Line(2, 100, discount: 10)));

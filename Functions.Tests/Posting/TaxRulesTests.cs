@@ -81,4 +81,13 @@ public sealed class BooksOptionsTests
         if (problem is null) Assert.Null(found);
         else Assert.Contains(problem, found);
     }
+
+    [Fact]
+    public void The_time_zone_is_empty_or_one_the_machine_knows()
+    {
+        Assert.Null(new BooksOptions().Problem());
+        Assert.Null(new BooksOptions().Zone);
+        Assert.Null(new BooksOptions { TimeZone = "UTC" }.Problem());
+        Assert.Contains("Books:TimeZone", new BooksOptions { TimeZone = "Mars/Olympus_Mons" }.Problem());
+    }
 }

@@ -15,8 +15,13 @@ public sealed class BooksOptions
     public int FinancialYearStartMonth { get; set; } = 4;
     /// <summary>Which business's books: part of every table key, so more businesses can be added without migrating.</summary>
     public string Book { get; set; } = "main";
+    /// <summary>IANA time zone of the books ("Europe/Brussels"): a document a source timestamps in UTC is dated in it. Empty: dates as written.</summary>
+    public string TimeZone { get; set; } = "";
 
-    public const string ValidationMessage = "Books settings are invalid: Books__TaxRegime must be gst, vat or none; Books__HomeState a two-digit GST state code (gst); Books__Currency a three-letter ISO code; Books__FinancialYearStartMonth 1 to 12; Books__Book not empty.";
+    /// <summary>The books' time zone, or null when TimeZone is empty (dates stay as the source wrote them).</summary>
+    public TimeZoneInfo? Zone => string.IsNullOrWhiteSpace(TimeZone) ? null : TimeZoneInfo.FindSystemTimeZoneById(TimeZone.Trim());
+
+    public const string ValidationMessage = "Books settings are invalid: Books__TaxRegime must be gst, vat or none; Books__HomeState a two-digit GST state code (gst); Books__Currency a three-letter ISO code; Books__FinancialYearStartMonth 1 to 12; Books__Book not empty; Books__TimeZone empty or an IANA time zone.";
 
     /// <summary>What is wrong with these settings, or null.</summary>
     public string? Problem()
@@ -26,6 +31,8 @@ public sealed class BooksOptions
         if (Currency is not { Length: 3 } || !Currency.All(char.IsAsciiLetter)) return $"Books:Currency must be a three-letter ISO 4217 code, not '{Currency}'.";
         if (FinancialYearStartMonth is < 1 or > 12) return "Books:FinancialYearStartMonth must be 1 to 12.";
         if (string.IsNullOrWhiteSpace(Book) || Book.Length > 40) return "Books:Book must be a short non-empty name.";
+        if (!string.IsNullOrWhiteSpace(TimeZone) && !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone.Trim(), out _))
+            return $"Books:TimeZone must be an IANA time zone such as Europe/Brussels or Asia/Kolkata, not '{TimeZone}'.";
         return null;
     }
 

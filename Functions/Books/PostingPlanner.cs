@@ -7,7 +7,8 @@ namespace Connectors.Books;
 /// Decides, without touching storage, what one event does to an order: the vouchers to write, the order's new
 /// per-SKU position and the stock moves. Deterministic in (event, order state, SKU map), so a retried plan is the same plan.
 /// </summary>
-public sealed class PostingPlanner(TaxRules tax, string currency)
+/// <param name="zone">The books' time zone (BooksOptions.Zone): a document timestamped in UTC is dated in it; null: dates as written.</param>
+public sealed class PostingPlanner(TaxRules tax, string currency, TimeZoneInfo? zone = null)
 {
     public const string TestPrefix = "TEST-";
 
@@ -39,6 +40,10 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
             _ => throw new PostingRejectedException($"A {e.Kind} event does not post to an order."),
         });
     }
+
+    /// <summary>The voucher's date: the source's date, or, for a moment given in UTC, that moment's date in the books' time zone.</summary>
+    DateOnly DateOf(CanonicalEvent e) =>
+        zone is not null && e.DateUtc is { } utc ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(utc, zone).DateTime) : e.Date;
 
     /// <summary>How far an order's open amounts can be from a fresh computation by rounding alone: a minor unit per event applied to it.</summary>
     decimal Drift(OrderState order) => tax.Money.MinorUnit * Math.Max(1, order.Applied.Count);
@@ -216,7 +221,7 @@ public sealed class PostingPlanner(TaxRules tax, string currency)
 
     Voucher NewVoucher(string type, CanonicalEvent e, OrderState order, List<VoucherLine> lines, string reference, string? linkedTo, string suffix) => new Voucher
     {
-        Type = type, Date = e.Date, Reference = reference, LinkedTo = linkedTo, Customer = order.Customer ?? e.Customer?.Name,
+        Type = type, Date = DateOf(e), Reference = reference, LinkedTo = linkedTo, Customer = order.Customer ?? e.Customer?.Name,
         PlaceOfSupply = order.PlaceOfSupply, Lines = lines, IsTest = order.IsTest, Currency = currency,
         ConnectionId = e.ConnectionId, ExternalId = e.ExternalId, PostingKey = e.EventId + "|" + suffix,
     }.Completed();

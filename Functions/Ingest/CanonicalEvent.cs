@@ -24,6 +24,8 @@ public sealed record CanonicalEvent
     public string? RefundId { get; init; }
     /// <summary>Document date in the shop's calendar (order date, refund date, ...).</summary>
     public required DateOnly Date { get; init; }
+    /// <summary>The same moment when the source wrote it in UTC (or it is the moment of arrival): posting dates it in Books:TimeZone when that is set.</summary>
+    public DateTimeOffset? DateUtc { get; init; }
     public Customer? Customer { get; init; }
     /// <summary>GST state code ("29") for India; otherwise the region code the source gave, if any.</summary>
     public string? PlaceOfSupply { get; init; }

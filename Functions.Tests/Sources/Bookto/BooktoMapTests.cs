@@ -30,7 +30,7 @@ public sealed class BooktoMapTests
         Assert.Equal("sale|ord_8f3a1c", draft.DedupeKey);
         var e = draft.Event;
         Assert.Equal((EventKind.Sale, "ord_8f3a1c", "ORD-1001", "EUR", false, false), (e.Kind, e.ExternalId, e.OrderName, e.Currency, e.PricesIncludeTax, e.IsTest));
-        Assert.Equal(new DateOnly(2026, 5, 4), e.Date);
+        Assert.Equal((new DateOnly(2026, 5, 4), new DateTimeOffset(2026, 5, 4, 10, 0, 5, TimeSpan.Zero)), (e.Date, e.DateUtc));
         Assert.Equal("BE", e.Country);
         var line = Assert.Single(e.Lines);
         Assert.Equal(("Workshop ticket", 1m, 100.00m, 21m, 21.00m), (line.Sku, line.Quantity, line.Rate, line.TaxRate, line.TaxAmount));

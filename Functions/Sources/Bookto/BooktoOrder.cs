@@ -16,7 +16,7 @@ public static class BooktoOrder
         var status = PayloadFields.Text(root, "status", 40);
         if (status is not null && !status.Equals("paid", StringComparison.OrdinalIgnoreCase))
             throw new PayloadException($"status is '{status}', but an order.paid must be paid.");
-        var date = PayloadFields.OptionalDate(root, "paid_at", "") ?? PayloadFields.Date(root, "created_at", "");
+        var (date, dateUtc) = PayloadFields.When(root, "", "paid_at", "created_at");
 
         var amount = PayloadFields.Object(root, "amount", "");
         var totalIncl = PayloadFields.Decimal(amount, "total_incl", "amount");
@@ -42,6 +42,7 @@ public static class BooktoOrder
             ExternalId = orderId,
             OrderName = PayloadFields.Text(root, "order_number", 100),
             Date = date,
+            DateUtc = dateUtc,
             Customer = buyer is { } b ? ReadBuyer(b) : null,
             Country = buyer is { } c ? Country(c) : null,
             Currency = currency.ToUpperInvariant(),

@@ -93,6 +93,10 @@ public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
                 RefundId = payload.RefundId,
                 // An edit that does not say when it was made is dated the day it arrives.
                 Date = payload.Date ?? DateOnly.FromDateTime(receivedAt.UtcDateTime),
+                // A moment in UTC (or the arrival) is dated in the books' time zone when one is set.
+                DateUtc = kind == EventKind.Update
+                    ? payload.UpdatedAt is { } editedAt ? Fields.PayloadFields.UtcInstant(editedAt) : receivedAt.ToUniversalTime()
+                    : Fields.PayloadFields.UtcInstant(doc.RootElement, kind == EventKind.Refund ? "refund_date" : "order_date"),
                 Customer = payload.CustomerName is { } name ? new Customer { Name = name } : null,
                 PlaceOfSupply = payload.BuyerStateCode,
                 Currency = payload.Currency,

@@ -98,5 +98,33 @@ public static class PayloadFields
         throw new PayloadException($"{Path(at, name)} must be a date such as 2023-02-10 or 2023-02-10 13:56:35 UTC, not '{(s.Length > 40 ? s[..40] : s)}'.");
     }
 
+    /// <summary>The first of these fields that is present: its date as written, and its moment when written in UTC.</summary>
+    public static (DateOnly Date, DateTimeOffset? Utc) When(JsonElement o, string at, params string[] names)
+    {
+        foreach (var name in names)
+            if (OptionalDate(o, name, at) is { } date) return (date, UtcInstant(o, name));
+        throw new PayloadException($"{Path(at, names[^1])} is required.");
+    }
+
+    /// <summary>
+    /// The moment a timestamp names when it is written in UTC ("2023-02-10 13:56:35 UTC", "...Z", "...+00:00"), so posting
+    /// can date it in the books' time zone; null for a bare date, a local offset (already the shop's own date) or none.
+    /// </summary>
+    public static DateTimeOffset? UtcInstant(JsonElement o, string name)
+    {
+        if (o.ValueKind != JsonValueKind.Object || !o.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String) return null;
+        return UtcInstant(v.GetString());
+    }
+
+    public static DateTimeOffset? UtcInstant(string? timestamp)
+    {
+        var s = timestamp?.Trim() ?? "";
+        if (s.Length <= 10) return null;
+        if (s.EndsWith(" UTC", StringComparison.OrdinalIgnoreCase))
+            return DateTime.TryParse(s[..^4], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var utc) ? new DateTimeOffset(utc, TimeSpan.Zero) : null;
+        return (s.EndsWith('Z') || s.EndsWith('z') || s.EndsWith("+00:00", StringComparison.Ordinal))
+            && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) && at.Offset == TimeSpan.Zero ? at : null;
+    }
+
     static string Path(string at, string name) => at.Length == 0 ? name : at + "." + name;
 }

@@ -11,16 +11,18 @@ namespace Connectors.Sources.Jumpseller;
 /// </summary>
 public static class JumpsellerOrder
 {
-    /// <param name="today">The day the delivery arrived: an edit's or a cancellation's note is dated then, not with the order's date (its period may be filed).</param>
+    /// <param name="arrived">When the delivery arrived: an edit's or a cancellation's note is dated then, not with the order's date (its period may be filed).</param>
     /// <param name="triggeredAt">Jumpseller-Triggered-At, when sent: the moment of the change, part of an edit's key.</param>
-    public static SourceMapping Map(string eventName, JsonElement order, DateOnly today, string? triggeredAt = null)
+    public static SourceMapping Map(string eventName, JsonElement order, DateTimeOffset arrived, string? triggeredAt = null)
     {
+        var today = DateOnly.FromDateTime(arrived.UtcDateTime);
+        var arrivedUtc = arrived.ToUniversalTime();
         var id = PayloadFields.Id(order, "id", "order");
         var statusText = PayloadFields.Text(order, "status", 60);
         var status = StatusEnum(order, statusText);
 
         if (eventName == "order_canceled" || status == "canceled")
-            return new SourceMapping.Events(eventName, [new EventDraft(Read(order, id, EventKind.Cancel, statusText) with { Date = today }, $"cancel|{id}")]);
+            return new SourceMapping.Events(eventName, [new EventDraft(Read(order, id, EventKind.Cancel, statusText) with { Date = today, DateUtc = arrivedUtc }, $"cancel|{id}")]);
         if (eventName is "order_pending_payment" or "order_abandoned" || status is "pending_payment" or "abandoned")
             return new SourceMapping.Recorded(eventName, id, $"Order {statusText ?? status ?? "pending"}: recorded, nothing posted until it is paid.");
         if (eventName == "order_paid" || status == "paid")
@@ -30,7 +32,7 @@ public static class JumpsellerOrder
             // order_updated fires on payment too: the sale is deduplicated against order_paid. The snapshot's key is its
             // books content and, when sent, the moment of the change: an order edited back to an earlier state is a new
             // edit (posted), a retry of the same delivery is not, and a change the books do not see posts "no change".
-            var update = sale with { Kind = EventKind.Update, Date = today };
+            var update = sale with { Kind = EventKind.Update, Date = today, DateUtc = arrivedUtc };
             var key = $"update|{id}|{ContentHash(update)}" + (triggeredAt is { } at ? $"|{at}" : "");
             return new SourceMapping.Events(eventName, [new EventDraft(sale, $"sale|{id}"), new EventDraft(update, key)]);
         }
@@ -75,6 +77,7 @@ public static class JumpsellerOrder
             Kind = kind,
             ExternalId = id,
             Date = PayloadFields.Date(order, "created_at", "order"),
+            DateUtc = PayloadFields.UtcInstant(order, "created_at"),
             Customer = ReadCustomer(billing, customer, country),
             PlaceOfSupply = PayloadFields.Text(shippingAddress ?? default, "region_code", 10) ?? PayloadFields.Text(billing ?? default, "region_code", 10),
             Country = country,
@@ -187,5 +190,5 @@ public static class JumpsellerOrder
 
     /// <summary>Hash of what the books see (not the raw body): a shipment-status change gives the same snapshot, so no new update.</summary>
     /// <summary>What the books see of a snapshot: not its status word, nor the day it arrived (a retry days later is the same edit).</summary>
-    static string ContentHash(CanonicalEvent e) => Storage.Keys.Hash(JsonSerializer.SerializeToUtf8Bytes(e with { SourceStatus = null, Date = default }, IngestJson.Default.CanonicalEvent));
+    static string ContentHash(CanonicalEvent e) => Storage.Keys.Hash(JsonSerializer.SerializeToUtf8Bytes(e with { SourceStatus = null, Date = default, DateUtc = null }, IngestJson.Default.CanonicalEvent));
 }

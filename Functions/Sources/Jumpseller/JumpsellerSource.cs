@@ -56,7 +56,7 @@ public sealed class JumpsellerSource : IWebhookSource
                 var order = PayloadFields.Object(root, "order", "");
                 externalId = PayloadFields.OptionalId(order, "id", "order");
                 var triggeredAt = headers[TriggeredAtHeader] is { Count: 1 } t && !string.IsNullOrWhiteSpace(t[0]) && t[0]!.Length <= 60 ? t[0]!.Trim() : null;
-                return JumpsellerOrder.Map(eventName, order, DateOnly.FromDateTime(receivedAt.UtcDateTime), triggeredAt);
+                return JumpsellerOrder.Map(eventName, order, receivedAt, triggeredAt);
             }
             catch (PayloadException e)
             {

@@ -37,7 +37,7 @@ public static class SelldoneOrder
         var order = SelldoneBasket.Read(basket);
         var lines = order.Items.Select(i => i.Line).ToList();
         if (order.Shipping is { } shipping) lines.Add(shipping);
-        var e = Event(EventKind.Sale, root, basket, basketId, order, lines, PayloadFields.Date(basket, "created_at", "basket"));
+        var e = Event(EventKind.Sale, root, basket, basketId, order, lines, PayloadFields.When(basket, "basket", "created_at"));
         return new SourceMapping.Events(name, [new EventDraft(e, $"sale|{basketId}")]);
     }
 
@@ -55,7 +55,7 @@ public static class SelldoneOrder
             cancelled = [SelldoneBasket.ReadItem(only, "item", order.NoStock)];
         if (cancelled.Count == 0)
             throw new PayloadException("CancelProduct names no cancelled item: expected an \"item\" in the envelope or a basket item marked canceled.");
-        var date = PayloadFields.OptionalDate(basket, "updated_at", "basket") ?? PayloadFields.Date(basket, "created_at", "basket");
+        var date = PayloadFields.When(basket, "basket", "updated_at", "created_at");
         var drafts = cancelled.Select(i =>
             new EventDraft(Event(EventKind.Refund, root, basket, basketId, order, [i.Line with { TaxAmount = null, Restock = !i.Line.IsService }], date) with { RefundId = $"cancel-{i.Id}" },
                 $"refund|{basketId}|cancel|{i.Id}")).ToList();
@@ -68,7 +68,7 @@ public static class SelldoneOrder
         var order = SelldoneBasket.Read(basket);
         var returned = order.Items.Where(i => i.ReturnedCount is not null).ToList();
         if (returned.Count == 0) returned = order.Items.Select(i => i with { ReturnedCount = i.Line.Quantity }).ToList();
-        var date = PayloadFields.OptionalDate(basket, "updated_at", "basket") ?? PayloadFields.Date(basket, "created_at", "basket");
+        var date = PayloadFields.When(basket, "basket", "updated_at", "created_at");
         var drafts = returned.Select(i =>
         {
             var qty = Math.Min(i.ReturnedCount!.Value, i.Line.Quantity);
@@ -79,12 +79,13 @@ public static class SelldoneOrder
         return new SourceMapping.Events(name, drafts);
     }
 
-    static CanonicalEvent Event(EventKind kind, JsonElement root, JsonElement basket, string basketId, SelldoneBasket order, IReadOnlyList<CanonicalLine> lines, DateOnly date) => new()
+    static CanonicalEvent Event(EventKind kind, JsonElement root, JsonElement basket, string basketId, SelldoneBasket order, IReadOnlyList<CanonicalLine> lines, (DateOnly Date, DateTimeOffset? Utc) date) => new()
     {
         Kind = kind,
         ExternalId = basketId,
         OrderName = PayloadFields.Text(basket, "code", 100),
-        Date = date,
+        Date = date.Date,
+        DateUtc = date.Utc,
         Customer = SelldoneCustomer.Read(root, basket),
         Country = SelldoneCustomer.Country(basket),
         Currency = order.Currency,
