@@ -7,7 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace Connectors.Books;
 
-public sealed record CustomerRecord(string Key, string? Name, string? Email, string? TaxId, string? Country, IReadOnlyList<string> Vouchers);
+public sealed record CustomerRecord(string Key, string? Name, string? Email, string? TaxId, string? Country, IReadOnlyList<string> Vouchers)
+{
+    public string? Address { get; init; }
+    public string? PeppolId { get; init; }
+}
 
 /// <summary>
 /// Customers found-or-created by their normalised key: one row per customer in Customers (partition = book) with only
@@ -46,6 +50,8 @@ public sealed class CustomerStore(StorageAccount storage, IOptions<BooksOptions>
             if (customer.Email is not null) row["Email"] = customer.Email;
             if (customer.TaxId is not null) row["TaxId"] = customer.TaxId;
             if (customer.Country is not null) row["Country"] = customer.Country;
+            if (customer.Address is not null) row["Address"] = customer.Address;
+            if (customer.PeppolId is not null) row["PeppolId"] = customer.PeppolId;
             try
             {
                 if (r.HasValue) await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, ct);
@@ -73,7 +79,10 @@ public sealed class CustomerStore(StorageAccount storage, IOptions<BooksOptions>
         {
             var key = e.GetString("Key") ?? "";
             var vouchers = LegacyVouchers(e).Union(linked.GetValueOrDefault(key) ?? [], StringComparer.Ordinal).ToList();
-            list.Add(new CustomerRecord(key, e.GetString("Name"), e.GetString("Email"), e.GetString("TaxId"), e.GetString("Country"), vouchers));
+            list.Add(new CustomerRecord(key, e.GetString("Name"), e.GetString("Email"), e.GetString("TaxId"), e.GetString("Country"), vouchers)
+            {
+                Address = e.GetString("Address"), PeppolId = e.GetString("PeppolId"),
+            });
         }
         return list;
     }
@@ -84,5 +93,6 @@ public sealed class CustomerStore(StorageAccount storage, IOptions<BooksOptions>
 
     static bool Same(TableEntity row, Customer c) =>
         (c.Name is null || c.Name == row.GetString("Name")) && (c.Email is null || c.Email == row.GetString("Email"))
-        && (c.TaxId is null || c.TaxId == row.GetString("TaxId")) && (c.Country is null || c.Country == row.GetString("Country"));
+        && (c.TaxId is null || c.TaxId == row.GetString("TaxId")) && (c.Country is null || c.Country == row.GetString("Country"))
+        && (c.Address is null || c.Address == row.GetString("Address")) && (c.PeppolId is null || c.PeppolId == row.GetString("PeppolId"));
 }

@@ -80,6 +80,10 @@ public sealed record Customer
     public string? Email { get; init; }
     public string? TaxId { get; init; }
     public string? Country { get; init; }
+    /// <summary>Postal address as lines ("Kerkstraat 1\n9000 Gent"): EU invoices name the buyer's address.</summary>
+    public string? Address { get; init; }
+    /// <summary>Peppol participant id ("0208:0123456789"), for e-invoicing.</summary>
+    public string? PeppolId { get; init; }
 }
 
 /// <summary>A source's mapped event before the pipeline stamps it, with the key that makes it unique for its connection.</summary>

@@ -37,6 +37,7 @@ public sealed class BooktoMapTests
         Assert.Equal("Workshop ticket — Bookkeeping basics, 12 June, Ghent", line.Description);
         Assert.Equal(121.00m, line.Rate + line.TaxAmount);
         Assert.Equal(("BE0123456789", "Peeters BV", "an.peeters@example.be", "BE0123456789"), (e.Customer!.Key, e.Customer.Name, e.Customer.Email, e.Customer.TaxId));
+        Assert.Equal(("Kerkstraat 1\n9000 Gent", "0208:0123456789"), (e.Customer.Address, e.Customer.PeppolId));
         Assert.Equal("paid (standard)", e.SourceStatus);
     }
 

@@ -44,6 +44,8 @@ public sealed class BooktoPostingTests(VatBooksHostFixture host) : IClassFixture
             buyer.GetProperty("vouchers").EnumerateArray().Select(v => v.GetString()).Order());
         Assert.Equal(("Peeters BV", "an.peeters@example.be", "BE0123456789", "BE"),
             (buyer.GetProperty("name").GetString(), buyer.GetProperty("email").GetString(), buyer.GetProperty("taxId").GetString(), buyer.GetProperty("country").GetString()));
+        // The address and the peppol id an EU invoice names, as bookto's guide asks them mapped.
+        Assert.Equal(("Kerkstraat 1\n9000 Gent", "0208:0123456789"), (buyer.GetProperty("address").GetString(), buyer.GetProperty("peppolId").GetString()));
     }
 
     [Fact]

@@ -81,7 +81,17 @@ public static class BooktoOrder
             Email = CustomerKeys.Email(email),
             TaxId = CustomerKeys.TaxId(vatNumber),
             Country = Country(b),
+            Address = Address(b),
+            PeppolId = PayloadFields.Text(b, "peppol_id", 100),
         };
+    }
+
+    /// <summary>address, address2, then "postal_code city", one per line; null when the buyer gave none.</summary>
+    static string? Address(JsonElement b)
+    {
+        var town = string.Join(' ', new[] { PayloadFields.Text(b, "postal_code", 20), PayloadFields.Text(b, "city", 100) }.Where(s => s is not null));
+        var lines = new[] { PayloadFields.Text(b, "address", 200), PayloadFields.Text(b, "address2", 200), town.Length > 0 ? town : null }.Where(s => s is not null).ToList();
+        return lines.Count == 0 ? null : string.Join('\n', lines);
     }
 
     /// <summary>ISO alpha-2 ("BE"); anything else is not a country code the books can use.</summary>
