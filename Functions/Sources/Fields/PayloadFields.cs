@@ -82,7 +82,8 @@ public static class PayloadFields
 
     /// <summary>
     /// The calendar date written in a timestamp: "2023-02-10 13:56:35 UTC" (Jumpseller), ISO-8601 with or without
-    /// offset, or a bare date. The date as written is the shop's own calendar, so no time-zone conversion.
+    /// offset, or a bare date: the date as written. A timestamp written in UTC is also kept as a moment (UtcInstant), which
+    /// posting dates in Books:TimeZone when that is set.
     /// </summary>
     public static DateOnly Date(JsonElement o, string name, string at) =>
         OptionalDate(o, name, at) ?? throw new PayloadException($"{Path(at, name)} is required.");

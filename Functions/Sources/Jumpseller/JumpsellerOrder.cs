@@ -188,7 +188,9 @@ public static class JumpsellerOrder
     static string? CountryCode(JsonElement? address) =>
         address is { } a && PayloadFields.Text(a, "country_code", 10) is { Length: 2 } code ? code.ToUpperInvariant() : null;
 
-    /// <summary>Hash of what the books see (not the raw body): a shipment-status change gives the same snapshot, so no new update.</summary>
-    /// <summary>What the books see of a snapshot: not its status word, nor the day it arrived (a retry days later is the same edit).</summary>
+    /// <summary>
+    /// Hash of what the books see of a snapshot (not the raw body): not its status word, nor the day it arrived, so a retry
+    /// days later hashes the same; Jumpseller-Triggered-At, beside it in the key, tells a new edit from a retry.
+    /// </summary>
     static string ContentHash(CanonicalEvent e) => Storage.Keys.Hash(JsonSerializer.SerializeToUtf8Bytes(e with { SourceStatus = null, Date = default, DateUtc = null }, IngestJson.Default.CanonicalEvent));
 }
