@@ -29,6 +29,25 @@ public sealed class ItemStoreTests(HostFixture host) : IClassFixture<HostFixture
     }
 
     [Fact]
+    public async Task A_stock_level_is_the_truth_at_its_moment_an_older_one_changes_nothing_and_movements_apply_on_top()
+    {
+        var items = new ItemStore(host.Storage, Options.Create(new BooksOptions { Book = "is-" + Guid.NewGuid().ToString("N")[..8] }));
+        var t = new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.Zero);
+        Assert.NotNull(await items.ApplyProductAsync("LVL", "Level", null, 50m, "p2", t, CancellationToken.None));
+        // The shop's earlier count, delivered late: older than the level set, so it changes nothing.
+        Assert.Null(await items.ApplyProductAsync("LVL", "Old name", null, 80m, "p1", t.AddMinutes(-5), CancellationToken.None));
+        var item = (await items.GetAsync("LVL", CancellationToken.None))!;
+        Assert.Equal((50m, "Level"), (item.Stock, item.Name));
+        // An order posted after the level moves stock on top of it; a newer level then replaces the figure.
+        Assert.True(await items.MoveAsync([new StockMove("LVL", -3m)], "ev-lvl", CancellationToken.None));
+        Assert.Equal(47m, (await items.GetAsync("LVL", CancellationToken.None))!.Stock);
+        Assert.NotNull(await items.ApplyProductAsync("LVL", null, null, 45m, "p3", t.AddMinutes(5), CancellationToken.None));
+        Assert.Equal(45m, (await items.GetAsync("LVL", CancellationToken.None))!.Stock);
+        Assert.Null(await items.ApplyProductAsync("LVL", null, null, 50m, "p2-retry", t, CancellationToken.None));
+        Assert.Equal(45m, (await items.GetAsync("LVL", CancellationToken.None))!.Stock);
+    }
+
+    [Fact]
     public async Task An_item_of_the_earlier_layout_is_read_and_carried_over_with_its_stock_on_its_next_movement()
     {
         var book = "is-" + Guid.NewGuid().ToString("N")[..8];

@@ -58,10 +58,10 @@ public sealed class BooksClient(HostFixture host)
             var list = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{connectionId}/activity?top=200");
             foreach (var e in list.EnumerateArray())
                 if (e.GetProperty("event").GetString() == eventName && e.GetProperty("externalId").GetString()?.StartsWith(externalId) == true
-                    && e.GetProperty("status").GetString() is "posted" or "failed")
+                    && e.GetProperty("status").GetString() is "posted" or "failed" or "held" or "stale")
                 { entry = e; return true; }
             return false;
-        }, $"{eventName} of {externalId} to be posted or failed", timeout);
+        }, $"{eventName} of {externalId} to be posted, failed, held or stale", timeout);
         return entry;
     }
 

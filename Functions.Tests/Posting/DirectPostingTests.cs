@@ -98,22 +98,27 @@ public sealed class DirectPostingTests(HostFixture host) : IClassFixture<HostFix
         Assert.Equal(168m, cancel.Totals.Total);
         Assert.Equal(10m, await _books.StockAsync("CAN-W"));
 
-        // Nothing left: a second cancel posts nothing, and a refund after it is refused.
+        // Nothing left: a second cancel posts nothing, and a refund after it is covered by the cancellation (no note, no stock).
         var again = await Poster.PostAsync(Event(EventKind.Cancel, _connection, "CAN-1", "2026-06-04", []), CancellationToken.None);
         Assert.Empty(again.VoucherNumbers);
-        await Assert.ThrowsAsync<PostingRejectedException>(() => Poster.PostAsync(Event(EventKind.Refund, _connection, "CAN-1", "2026-06-05", [L("CAN-W", 1, 100, 0)], refundId: "R2"), CancellationToken.None));
+        var late = await Poster.PostAsync(Event(EventKind.Refund, _connection, "CAN-1", "2026-06-05", [L("CAN-W", 1, 100, 0)], refundId: "R2"), CancellationToken.None);
+        Assert.Empty(late.VoucherNumbers);
+        Assert.Contains("covered by the cancellation", late.Note);
+        Assert.Equal(10m, await _books.StockAsync("CAN-W"));
     }
 
     [Fact]
-    public async Task Refund_lines_without_restock_return_no_stock_and_unknown_skus_are_refused()
+    public async Task Refund_lines_without_restock_return_no_stock_and_unknown_skus_are_held()
     {
         await _books.PutItemAsync("NR-W", "Widget", 10);
         await PostOneAsync(Event(EventKind.Sale, _connection, "NR-1", "2026-06-01", [L("NR-W", 2, 100, 18)], "29"));
         var cn = await PostOneAsync(Event(EventKind.Refund, _connection, "NR-1", "2026-06-02", [L("NR-W", 1, 100, 0, restock: false)], refundId: "R1"));
         Assert.Equal(118m, cn.Totals.Total);
         Assert.Equal(8m, await _books.StockAsync("NR-W"));
-        var e = await Assert.ThrowsAsync<PostingRejectedException>(() => Poster.PostAsync(Event(EventKind.Refund, _connection, "NR-1", "2026-06-02", [L("OTHER", 1, 100, 0)], refundId: "R2"), CancellationToken.None));
-        Assert.Contains("OTHER was not sold on order NR-1", e.Message);
+        var held = await Poster.PostAsync(Event(EventKind.Refund, _connection, "NR-1", "2026-06-02", [L("OTHER", 1, 100, 0)], refundId: "R2"), CancellationToken.None);
+        Assert.Equal("held", held.Status);
+        Assert.Empty(held.VoucherNumbers);
+        Assert.Contains("OTHER was not sold on order NR-1", held.Note);
     }
 
     [Fact]
@@ -144,12 +149,14 @@ public sealed class DirectPostingTests(HostFixture host) : IClassFixture<HostFix
     }
 
     [Fact]
-    public async Task Events_for_an_order_whose_sale_has_not_arrived_are_deferred_with_that_reason()
+    public async Task Events_for_an_order_whose_sale_has_not_arrived_are_held_with_that_reason()
     {
         foreach (var kind in new[] { EventKind.Update, EventKind.Refund, EventKind.Cancel })
         {
-            var e = await Assert.ThrowsAsync<PostingDeferredException>(() => Poster.PostAsync(Event(kind, _connection, "NEVER-SOLD", "2026-06-01", [L("X", 1, 1, 0)], refundId: "R"), CancellationToken.None));
-            Assert.Equal("waiting for the sale of order NEVER-SOLD", e.Message);
+            var outcome = await Poster.PostAsync(Event(kind, _connection, "NEVER-SOLD", "2026-06-01", [L("X", 1, 1, 0)], refundId: "R"), CancellationToken.None);
+            Assert.Equal("held", outcome.Status);
+            Assert.Empty(outcome.VoucherNumbers);
+            Assert.StartsWith("Waiting for the sale of order NEVER-SOLD", outcome.Note);
         }
     }
 

@@ -12,11 +12,14 @@ public sealed class QuickPoisonHostFixture : LoggedHostFixture
     };
 }
 
-/// <summary>Refunds that arrive before their sales end in poison with the reason; after the sales arrive, a replay posts each once.</summary>
+/// <summary>
+/// Sales that fail on every attempt because the Vouchers table was deleted under the running host end in poison with the
+/// storage error as reason; once the table is created again, a replay posts each sale once, and replaying again posts nothing more.
+/// </summary>
 public sealed class PoisonReplayTests(QuickPoisonHostFixture host) : IClassFixture<QuickPoisonHostFixture>
 {
     [Fact]
-    public async Task A_refund_poisoned_while_its_sale_was_missing_posts_exactly_once_when_replayed_after_the_sale_arrives()
+    public async Task A_sale_poisoned_while_the_vouchers_table_was_missing_posts_exactly_once_when_replayed_after_the_table_is_recreated()
     {
         var result = await PoisonReplayScenario.RunAsync(host.Target(), new PoisonReplayScenario.Options());
         Assert.True(result.Passed, result.Describe());

@@ -35,4 +35,8 @@ public static class ActivityStatus
     /// <summary>A status-only event (pending order, shipment step): kept on the order's history, nothing posted.</summary>
     public const string Recorded = "recorded";
     public const string Ping = "ping";
+    /// <summary>An edit older than the one already applied: posted nothing; the reason names both versions.</summary>
+    public const string Stale = "stale";
+    /// <summary>Kept as a fact but not in the books yet (a refund before its sale, or beyond what is sold so far): it posts when the facts allow.</summary>
+    public const string Held = "held";
 }

@@ -48,26 +48,41 @@ public sealed class ItemStore(StorageAccount storage, IOptions<BooksOptions> opt
         return row;
     }
 
-    /// <summary>Admin upsert: sets the name and, when given, the stock quantity (an opening balance or a count).</summary>
+    /// <summary>Admin upsert: sets the name and, when given, the stock quantity (an opening balance or a count: the level as of now).</summary>
     public async Task<Item> PutAsync(string sku, string? name, decimal? stock, CancellationToken ct) =>
         await UpdateAsync(sku, row =>
         {
             if (name is not null) row["Name"] = name;
-            if (stock is { } s) row["Stock"] = ExactlyOnce.Format(s);
+            if (stock is { } s)
+            {
+                row["Stock"] = ExactlyOnce.Format(s);
+                row["LevelAt"] = DateTimeOffset.UtcNow;
+            }
             return true;
         }, ct);
 
-    /// <summary>A product event from the shop: name, price and (when it manages stock) the stock level, applied once per event.</summary>
-    public Task<Item> ApplyProductAsync(string sku, string? name, decimal? price, decimal? stock, string eventId, CancellationToken ct) =>
-        UpdateAsync(sku, row =>
+    /// <summary>
+    /// A product event from the shop: name, price and (when it manages stock) the stock level, applied once per event.
+    /// A level is the truth at its moment (the platform's timestamp, else the event's arrival): one older than the level
+    /// already set changes nothing, and the order movements posted after it apply on top. Returns null when it was older.
+    /// </summary>
+    public async Task<Item?> ApplyProductAsync(string sku, string? name, decimal? price, decimal? stock, string eventId, DateTimeOffset at, CancellationToken ct)
+    {
+        var stale = false;
+        var item = await UpdateAsync(sku, row =>
         {
+            stale = false;
             if (row.GetString("LastProductEvent") == eventId) return false;
+            if (row.GetDateTimeOffset("LevelAt") is { } known && at < known) { stale = true; return false; }
             if (!string.IsNullOrWhiteSpace(name)) row["Name"] = name;
             if (price is { } p) row["Price"] = ExactlyOnce.Format(p);
             if (stock is { } s) row["Stock"] = ExactlyOnce.Format(s);
+            row["LevelAt"] = at;
             row["LastProductEvent"] = eventId;
             return true;
         }, ct);
+        return stale ? null : item;
+    }
 
     /// <summary>Moves stock on every item of the moves (negative: out), all or none, once per key; false when the key was applied before.</summary>
     public Task<bool> MoveAsync(IReadOnlyList<StockMove> moves, string key, CancellationToken ct) =>

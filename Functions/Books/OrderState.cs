@@ -1,11 +1,18 @@
+using Connectors.Ingest;
+
 namespace Connectors.Books;
 
 /// <summary>
-/// What an order currently bills, per external SKU (sale plus every note so far), and what has been posted for it.
-/// Lives in one Orders row, so events of one order serialise on its ETag.
+/// One order in one Orders row, so events of one order serialise on its ETag: the facts the platform has told us
+/// (OrderFacts, merged whatever the order of arrival) and what the books hold for them (Sold, Lines, StockOut, the
+/// refunds credited). Posting an event merges its fact and posts the difference between the two (docs/order-of-arrival.md).
 /// </summary>
 public sealed record OrderState
 {
+    /// <summary>The layout this row was written in: 2 keeps facts; 0 is a row from before, read as its open lines (OrderMigration).</summary>
+    public const int CurrentLayout = 2;
+
+    public int Layout { get; init; }
     public required string ConnectionId { get; init; }
     public required string ExternalId { get; init; }
     public string? SaleNumber { get; init; }
@@ -13,12 +20,43 @@ public sealed record OrderState
     public string? Customer { get; init; }
     public string? CustomerKey { get; init; }
     public bool IsTest { get; init; }
+    /// <summary>What the platform has told us about the order, merged so that arrival order and repetition do not matter.</summary>
+    public OrderFacts Facts { get; init; } = new();
+    /// <summary>Whether the sales voucher is posted (its number lands in SaleNumber when the plan completes).</summary>
+    public bool SalePosted { get; init; }
+    /// <summary>Per external SKU, what the sale and the edit notes posted: the order as sold, gross of refunds.</summary>
+    public Dictionary<string, SkuPosition> Sold { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>Per external SKU, what the order still bills: Sold less every refund and the cancellation credited.</summary>
     public Dictionary<string, SkuPosition> Lines { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>Refund ids credited by their own credit note, or covered by the cancellation's (never credited again).</summary>
+    public List<string> Credited { get; init; } = [];
+    /// <summary>Per refund id credited by its own note, that note's lines (a refund an edit is net of is added back at exactly these).</summary>
+    public Dictionary<string, List<VoucherLine>> CreditedLines { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>Whether the cancellation's credit note is posted: nothing is billed any more, later edits post nothing.</summary>
+    public bool CancelPosted { get; init; }
+    /// <summary>Per external SKU, the units this order has taken out of stock as posted so far (movements are target − this).</summary>
+    public Dictionary<string, decimal> StockOut { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>Events held (kept, not in the books yet) by event id: when their fact posts, their activity entries say so.</summary>
+    public List<string> Held { get; init; } = [];
     public List<string> Vouchers { get; init; } = [];
     /// <summary>Event id -> the voucher numbers it became: an event found here is done (redelivery answers the same).</summary>
     public Dictionary<string, List<string>> Applied { get; init; } = new(StringComparer.Ordinal);
-    /// <summary>Write-ahead intent: written before any voucher, completed by whoever reads the order next if this worker dies.</summary>
+    /// <summary>Write-ahead intent: the row already holds the state after the plan; its vouchers and moves are completed by whoever reads the order next if this worker dies.</summary>
     public PostingPlan? Pending { get; init; }
+}
+
+/// <summary>
+/// The platform's facts about one order, each merged as a join (commutative, idempotent): the sale as first told, the
+/// newest snapshot by the platform's version, refunds by id, the cancellation.
+/// </summary>
+public sealed record OrderFacts
+{
+    /// <summary>The event that made the order a sale: its lines are the sales voucher.</summary>
+    public CanonicalEvent? Sale { get; init; }
+    /// <summary>The snapshot (sale or edit) with the highest version: what the order bills, before refunds.</summary>
+    public CanonicalEvent? Latest { get; init; }
+    public Dictionary<string, CanonicalEvent> Refunds { get; init; } = new(StringComparer.Ordinal);
+    public CanonicalEvent? Cancel { get; init; }
 }
 
 /// <summary>The open position of one SKU on an order.</summary>
@@ -41,7 +79,7 @@ public sealed record SkuPosition
 /// <summary>A stock change of one item; an event's changes are applied together, once, under the event's id.</summary>
 public sealed record StockMove(string ItemSku, decimal Delta);
 
-/// <summary>Everything one event does to the books, decided once (against the order as it was) and then carried out idempotently.</summary>
+/// <summary>What posting one event has still to write once its intent is saved: vouchers, stock moves, counts, the customer.</summary>
 public sealed record PostingPlan
 {
     public required string EventId { get; init; }
@@ -49,7 +87,13 @@ public sealed record PostingPlan
     public List<StockMove> Moves { get; init; } = [];
     /// <summary>External SKUs without an item, counted once per event.</summary>
     public List<string> Unmapped { get; init; } = [];
-    public Dictionary<string, SkuPosition> NewLines { get; init; } = new(StringComparer.Ordinal);
     public string? Note { get; init; }
+    /// <summary>What the activity log says of the event when it is not simply posted: stale, or held (kept, not credited yet).</summary>
+    public string? Status { get; init; }
     public Ingest.Customer? Customer { get; init; }
+    /// <summary>Events held before whose facts this plan posts: their activity entries move to posted with these vouchers.</summary>
+    public List<ReleasedEvent> Released { get; init; } = [];
 }
+
+/// <param name="Vouchers">Indexes into the plan's vouchers that document this event's fact.</param>
+public sealed record ReleasedEvent(string EventId, string ActivityKey, List<int> Vouchers);

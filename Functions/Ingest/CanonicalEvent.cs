@@ -22,6 +22,16 @@ public sealed record CanonicalEvent
     /// <summary>The shop's own order name when it differs from the id (Shopify "#1001").</summary>
     public string? OrderName { get; init; }
     public string? RefundId { get; init; }
+    /// <summary>
+    /// The platform's version of what the event tells (Custom updated_at or refunded_at, Shopify updated_at, WooCommerce
+    /// date_modified_gmt, Jumpseller-Triggered-At): the newest snapshot wins whatever the order of arrival. Null: the
+    /// source gives none (a sale is then the oldest snapshot; an edit is versioned by its arrival).
+    /// </summary>
+    public DateTimeOffset? Version { get; init; }
+    /// <summary>An edit whose lines are net of the refunds made before it (the Custom contract); otherwise lines are as sold, gross of refunds.</summary>
+    public bool LinesNetOfEarlierRefunds { get; init; }
+    /// <summary>A refund of value only (WooCommerce's order payload): it credits money but says no unit came back.</summary>
+    public bool ValueOnly { get; init; }
     /// <summary>Document date in the shop's calendar (order date, refund date, ...).</summary>
     public required DateOnly Date { get; init; }
     /// <summary>The same moment when the source wrote it in UTC (or it is the moment of arrival): posting dates it in Books:TimeZone when that is set.</summary>

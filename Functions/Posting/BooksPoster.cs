@@ -7,11 +7,12 @@ namespace Connectors.Posting;
 
 /// <summary>
 /// The posting engine. Per order, every event goes through the order row (ETag-serialised):
-/// 1. plan against the order as it is and write the plan as the order's pending intent (If-Match; a sale first tries
-///    to insert the order row outright, and reads it only when it already exists);
+/// 1. plan against the order as it is (PostingPlanner: merge the event's fact, derive the difference the books lack) and
+///    write the order as it will be, with the plan's vouchers and moves as its pending intent (If-Match; a sale first
+///    tries to insert the order row outright, and reads it only when it already exists);
 /// 2. post its vouchers (each under a deterministic posting key: the number transaction dedupes);
 /// 3. move stock, count unmapped SKUs, record the customer (each keyed, applied once);
-/// 4. apply the plan to the order and mark the event applied (If-Match).
+/// 4. clear the intent and mark the event applied (If-Match).
 /// Whoever finds a pending intent (a redelivery, another worker, the order's next event) finishes it first,
 /// so a crash between any two writes neither loses nor repeats a step.
 /// </summary>
@@ -38,7 +39,11 @@ public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers
                 await CompleteAsync(order, etag, pending, ct);
                 continue;
             }
-            var items = await skuMaps.ResolveAllAsync(e.ConnectionId, e.Lines.Select(l => l.Sku), ct);
+            // Every SKU the order's facts name: a sale arriving after an edit or a refund posts their lines too.
+            var skus = e.Lines.Select(l => l.Sku);
+            if (order?.Facts is { } facts)
+                skus = skus.Concat((facts.Latest?.Lines ?? []).Concat(facts.Refunds.Values.SelectMany(r => r.Lines)).Select(l => l.Sku)).Distinct(StringComparer.Ordinal);
+            var items = await skuMaps.ResolveAllAsync(e.ConnectionId, skus, ct);
             OrderState basis;
             PostingPlan plan;
             try { (basis, plan) = _planner.Plan(e, order, items); }
@@ -63,14 +68,25 @@ public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers
                 continue;
             }
             var numbers = await CompleteAsync(intent, written.Value, plan, ct);
-            return new PostingOutcome(numbers, plan.Note);
+            return new PostingOutcome(numbers, plan.Note, plan.Status,
+                plan.Released.Select(r => new ReleasedOutcome(r.ActivityKey, r.Vouchers.Select(i => numbers[i]).ToList())).ToList());
         }
     }
+
+    public async Task<IReadOnlyList<string>?> AppliedAsync(CanonicalEvent e, CancellationToken ct) =>
+        (await orders.GetAsync(e.ConnectionId, e.ExternalId, ct)).Order?.Applied.GetValueOrDefault(e.EventId);
 
     async Task<List<string>> CompleteAsync(OrderState order, Azure.ETag etag, PostingPlan plan, CancellationToken ct)
     {
         var numbers = new List<string>(plan.Vouchers.Count);
-        foreach (var v in plan.Vouchers) numbers.Add(await vouchers.PostAsync(v, ct));
+        var saleNumber = order.SaleNumber;
+        foreach (var v in plan.Vouchers)
+        {
+            // A note planned with its sale names the sale's number once that is allocated.
+            var number = await vouchers.PostAsync(v.LinkedTo == Reconciliation.SaleLink ? v with { LinkedTo = saleNumber } : v, ct);
+            if (v.Type == VoucherType.Sales) saleNumber ??= number;
+            numbers.Add(number);
+        }
         // Independent rows, each applied once by its own key: written side by side once the vouchers are durable.
         // An event's stock movements are one change of its book's items (one marker), its unmapped SKUs one of the connection's counts.
         var sideEffects = new List<Task>(3);
@@ -82,9 +98,11 @@ public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers
             sideEffects.Add(customers.RecordAsync(k, new Customer { Name = order.Customer }, numbers, ct));
         await Task.WhenAll(sideEffects);
 
-        var saleNumber = order.SaleNumber ?? plan.Vouchers.Zip(numbers).FirstOrDefault(p => p.First.Type == VoucherType.Sales).Second;
-        var applied = new Dictionary<string, List<string>>(order.Applied, StringComparer.Ordinal) { [plan.EventId] = numbers };
-        var done = order with { Pending = null, Lines = plan.NewLines, SaleNumber = saleNumber, Vouchers = [.. order.Vouchers, .. numbers], Applied = applied };
+        var applied = new Dictionary<string, List<string>>(order.Applied, StringComparer.Ordinal);
+        // A held event is not done: its redelivery (or a corrected copy) is planned again.
+        if (plan.Status != Activity.ActivityStatus.Held) applied[plan.EventId] = numbers;
+        foreach (var r in plan.Released) applied[r.EventId] = r.Vouchers.Select(i => numbers[i]).ToList();
+        var done = order with { Pending = null, SaleNumber = saleNumber, Vouchers = [.. order.Vouchers, .. numbers], Applied = applied };
         // Lost race: another worker applied it (or is about to); the caller reloads and sees it applied.
         await orders.TrySaveAsync(done, etag, ct);
         return numbers;
@@ -93,14 +111,17 @@ public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers
     async Task<PostingOutcome> ProductAsync(CanonicalEvent e, CancellationToken ct)
     {
         var changed = 0;
+        var older = new List<string>();
         foreach (var line in e.Lines.Count > 0 ? e.Lines : [new CanonicalLine { Sku = e.ExternalId }])
         {
             var sku = await skuMaps.ResolveAsync(e.ConnectionId, line.Sku, ct) ?? line.Sku;
-            await items.ApplyProductAsync(sku, line.Description, line.Rate > 0 ? line.Rate : null, line.StockLevel, e.EventId, ct);
-            changed++;
+            if (await items.ApplyProductAsync(sku, line.Description, line.Rate > 0 ? line.Rate : null, line.StockLevel, e.EventId, e.Version ?? e.ReceivedAt, ct) is null) older.Add(sku);
+            else changed++;
         }
         skuMaps.Invalidate();
-        return new PostingOutcome([], $"Updated {changed} item(s); no voucher.");
+        if (older.Count > 0 && changed == 0)
+            return new PostingOutcome([], $"Stale: this product update ({e.Version ?? e.ReceivedAt:O}) is older than the level already set for {string.Join(", ", older)}; nothing changed.", Activity.ActivityStatus.Stale);
+        return new PostingOutcome([], $"Updated {changed} item(s); no voucher." + (older.Count > 0 ? $" Older than the level already set, unchanged: {string.Join(", ", older)}." : ""));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId}: order {ExternalId} changed under us (attempt {Attempt}); planning again")]

@@ -48,19 +48,28 @@ public sealed partial class PostEventFunction(EventQueue queue, IEventPoster pos
         {
             var outcome = await poster.PostAsync(e, ct);
             var vouchers = string.Join(", ", outcome.VoucherNumbers);
-            await activity.UpdateAsync(e.ConnectionId, e.ActivityKey, ActivityStatus.Posted, outcome.Note, vouchers, ct);
-            LogPosted(log, e.EventId, e.ConnectionId, vouchers);
+            await activity.UpdateAsync(e.ConnectionId, e.ActivityKey, outcome.Status ?? ActivityStatus.Posted, outcome.Note, vouchers, ct);
+            LogPosted(log, e.EventId, e.ConnectionId, outcome.Status ?? ActivityStatus.Posted, vouchers);
+            // Held is kept but not done: a corrected copy with the same key must be taken, so its receipt is freed.
+            if (outcome.Status == ActivityStatus.Held)
+            {
+                await ReleaseAsync(e, ct);
+                // Another event may have put this one in the books while its "held" was being written: say posted then.
+                if (await poster.AppliedAsync(e, ct) is { } numbers)
+                    await activity.UpdateAsync(e.ConnectionId, e.ActivityKey, ActivityStatus.Posted, "Was held; posted with a later event.", string.Join(", ", numbers), ct);
+            }
+            foreach (var r in outcome.Released ?? [])
+                if (r.ActivityKey.Length > 0)
+                    await activity.UpdateAsync(e.ConnectionId, r.ActivityKey, ActivityStatus.Posted,
+                        r.VoucherNumbers.Count == 0 ? $"Was held; now in the books with event {e.EventId}: nothing of its own to post." : $"Was held; posted with event {e.EventId}.",
+                        string.Join(", ", r.VoucherNumbers), ct);
         }
         catch (PostingRejectedException r)
         {
             await activity.UpdateAsync(e.ConnectionId, e.ActivityKey, ActivityStatus.Failed, r.Message, null, ct);
             LogRejected(log, e.EventId, e.ConnectionId, r.Message);
             // Nothing of the event was written: free its dedupe key, so the sender can send it again corrected.
-            if (e.ReceiptKey is { } receipt)
-            {
-                try { await receipts.ReleaseRejectedAsync(e.ConnectionId, receipt, ct); }
-                catch (Exception x) when (!ct.IsCancellationRequested) { LogNotReleased(log, x, e.EventId, e.ConnectionId); }
-            }
+            await ReleaseAsync(e, ct);
         }
         catch (Exception x) when (dequeueCount >= hostJson.Queues.MaxDequeueCount && !ct.IsCancellationRequested)
         {
@@ -72,16 +81,23 @@ public sealed partial class PostEventFunction(EventQueue queue, IEventPoster pos
         }
     }
 
+    async Task ReleaseAsync(CanonicalEvent e, CancellationToken ct)
+    {
+        if (e.ReceiptKey is not { } receipt) return;
+        try { await receipts.ReleaseRejectedAsync(e.ConnectionId, receipt, ct); }
+        catch (Exception x) when (!ct.IsCancellationRequested) { LogNotReleased(log, x, e.EventId, e.ConnectionId); }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} for {ConnectionId} failed in a shared message; it goes back to the queue on its own")]
     static partial void LogRequeued(ILogger logger, Exception e, string eventId, string connectionId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Posted {EventId} for {ConnectionId}: {Vouchers}")]
-    static partial void LogPosted(ILogger logger, string eventId, string connectionId, string vouchers);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} for {ConnectionId}: {Status} {Vouchers}")]
+    static partial void LogPosted(ILogger logger, string eventId, string connectionId, string status, string vouchers);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} for {ConnectionId} cannot be posted: {Reason}")]
     static partial void LogRejected(ILogger logger, string eventId, string connectionId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} for {ConnectionId} was refused, but its receipt could not be freed: a corrected copy with the same key is answered as a duplicate")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} for {ConnectionId} was refused or held, but its receipt could not be freed: a corrected copy with the same key is answered as a duplicate")]
     static partial void LogNotReleased(ILogger logger, Exception e, string eventId, string connectionId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} for {ConnectionId} failed on its last attempt and goes to the poison queue")]

@@ -18,6 +18,8 @@ public static class AnswerStatus
     public const string Accepted = "accepted";
     public const string Posted = "posted";
     public const string Failed = "failed";
+    public const string Held = "held";
+    public const string Stale = "stale";
     public const string Duplicate = "duplicate";
     public const string Ignored = "ignored";
     public const string Recorded = "recorded";

@@ -174,7 +174,8 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
 
     /// <summary>
     /// The sender asked to wait for posting (Prefer: wait=N, strict sources only): 200 "posted" with the voucher numbers,
-    /// 422 "failed" with posting's reason (nothing was written and the key is freed: send it again corrected), or, if
+    /// 422 "failed" with posting's reason (nothing was written and the key is freed: send it again corrected), 202 "held"
+    /// (kept, posted when its sale or the units it refunds arrive), 200 "stale" (an older edit: nothing posted), or, if
     /// posting has not finished within the wait, 200 "accepted" as without the header.
     /// </summary>
     async Task<IResult> WaitForPostingAsync(string connectionId, string eventId, string activityKey, TimeSpan wait, CancellationToken ct)
@@ -187,6 +188,11 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
                 return Answer(200, new DeliveryAnswer(AnswerStatus.Posted) { EventId = eventId, Vouchers = entry.Vouchers?.Split(", ", StringSplitOptions.RemoveEmptyEntries) ?? [] });
             if (entry?.Status == ActivityStatus.Failed)
                 return Answer(422, new DeliveryAnswer(AnswerStatus.Failed) { EventId = eventId, Error = entry.Reason });
+            // Kept, not in the books yet (its sale has not arrived, or it asks for more than is sold so far): accepted, not done.
+            if (entry?.Status == ActivityStatus.Held)
+                return Answer(202, new DeliveryAnswer(AnswerStatus.Held) { EventId = eventId, Error = entry.Reason });
+            if (entry?.Status == ActivityStatus.Stale)
+                return Answer(200, new DeliveryAnswer(AnswerStatus.Stale) { EventId = eventId, Error = entry.Reason, Vouchers = [] });
             if (clock.GetUtcNow() >= deadline) return Answer(200, new DeliveryAnswer(AnswerStatus.Accepted) { EventId = eventId });
             await Task.Delay(PostingWait.Poll, ct);
         }

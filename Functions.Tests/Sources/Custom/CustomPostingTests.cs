@@ -50,7 +50,7 @@ public sealed class CustomPostingTests(HostFixture host) : IClassFixture<HostFix
     }
 
     [Fact]
-    public async Task A_sale_waited_for_is_answered_posted_with_its_voucher_and_a_refused_refund_422_with_the_reason()
+    public async Task A_sale_waited_for_is_answered_posted_with_its_voucher_and_an_over_refund_202_held_with_the_reason()
     {
         await _books.PutItemAsync("WAIT-W", "Widget", 10);
         var c = await _books.CustomConnectionAsync();
@@ -60,10 +60,11 @@ public sealed class CustomPostingTests(HostFixture host) : IClassFixture<HostFix
         var number = Assert.Single(body.GetProperty("vouchers").EnumerateArray()).GetString();
         Assert.Equal(236m, Total(await _books.VoucherAsync(number!), "total"));
 
-        // 3 of the 2 sold: posting refuses it, and the waiting sender hears why (nothing written; the key is freed).
+        // 3 of the 2 sold: posting holds it (kept, not credited: an edit adding units may still come), and the waiting
+        // sender hears why (202; the key is freed, so a corrected copy under the same refund id is taken).
         var refund = new { external_id = "ORD-WAIT", refund_id = "RF-WAIT", refund_date = "2026-05-30", lines = new[] { RefundLine("WAIT-W", 3, 100) } };
         (status, body) = await SendWaitingAsync(c, "order.refunded", refund);
-        Assert.Equal((HttpStatusCode.UnprocessableEntity, "failed"), (status, body.GetProperty("status").GetString()));
+        Assert.Equal((HttpStatusCode.Accepted, "held"), (status, body.GetProperty("status").GetString()));
         Assert.Contains("more than the 2 still open", body.GetProperty("error").GetString());
 
         // Without the preference the answer is the usual "accepted": durable and queued.

@@ -19,6 +19,9 @@ public sealed class ShopifyMappingTests
 
     static EventDraft Single(SourceMapping m) => Assert.Single(Assert.IsType<SourceMapping.Events>(m).Drafts);
 
+    /// <summary>An update's snapshot: its first draft (the refunds it lists follow as drafts of their own).</summary>
+    static EventDraft Snapshot(SourceMapping m) => Assert.IsType<SourceMapping.Events>(m).Drafts[0] is { Event.Kind: EventKind.Update } d ? d : throw new Xunit.Sdk.XunitException("the first draft is not the update");
+
     [Fact]
     public void Orders_create_is_the_sale_with_each_line_its_tax_and_the_buyer()
     {
@@ -109,32 +112,56 @@ public sealed class ShopifyMappingTests
     }
 
     [Fact]
-    public void Orders_updated_is_a_snapshot_of_current_quantities_net_of_refunds()
+    public void Orders_updated_is_the_order_as_sold_gross_of_the_refunds_it_lists_and_each_listed_refund_is_its_own_event()
     {
-        var d = Single(Map("orders/updated", ShopSamples.Bytes("shopify", "orders-updated.json")));
+        var drafts = Assert.IsType<SourceMapping.Events>(Map("orders/updated", ShopSamples.Bytes("shopify", "orders-updated.json"))).Drafts;
+        var (d, refund) = (drafts[0], Assert.Single(drafts, x => x.Event.Kind == EventKind.Refund));
+        Assert.Equal(2, drafts.Count);
         Assert.Equal(EventKind.Update, d.Event.Kind);
         Assert.Equal("update|450789469|2008-01-12T11:15:02-05:00", d.DedupeKey);
         Assert.Equal(new DateOnly(2008, 1, 12), d.Event.Date);
-        // The black iPod was refunded: current_quantity 0 drops it from the snapshot.
-        Assert.Equal(["IPOD2008GREEN", "IPOD2008RED"], d.Event.Lines.Select(l => l.Sku));
+        Assert.Equal(new DateTimeOffset(2008, 1, 12, 16, 15, 2, TimeSpan.Zero), d.Event.Version);
+        // The black iPod was refunded: current_quantity 0 plus the 1 its listed refund took is the 1 sold.
+        Assert.Equal([("IPOD2008GREEN", 1m), ("IPOD2008RED", 1m), ("IPOD2008BLACK", 1m)], d.Event.Lines.Select(l => (l.Sku, l.Quantity)));
+        // The refund it lists, under the key refunds/create uses: credited once, whichever delivery tells it first.
+        Assert.Equal("refund|450789469|509562969", refund.DedupeKey);
+        Assert.Equal(("IPOD2008BLACK", 1m, true), (refund.Event.Lines[0].Sku, refund.Event.Lines[0].Quantity, refund.Event.Lines[0].Restock));
     }
 
     [Fact]
-    public void Without_current_quantity_the_snapshot_subtracts_the_refunded_quantities()
+    public void A_fully_refunded_orders_updated_still_states_the_order_as_sold()
+    {
+        // Every current_quantity 0, every unit in the refunds listed: the snapshot is the order as sold, so it posts
+        // nothing (the refunds credit it) instead of failing as an update without lines.
+        var body = ShopSamples.Edited("shopify", "orders-updated.json", o =>
+        {
+            foreach (var li in o["line_items"]!.AsArray()) li!["current_quantity"] = 0;
+            o["refunds"]![0]!["refund_line_items"] = new JsonArray(o["line_items"]!.AsArray().Select(li => (JsonNode)new JsonObject
+            {
+                ["line_item_id"] = li!["id"]!.GetValue<long>(), ["quantity"] = 1, ["restock_type"] = "return", ["line_item"] = li.DeepClone(),
+            }).ToArray());
+        });
+        var drafts = Assert.IsType<SourceMapping.Events>(Map("orders/updated", body)).Drafts;
+        Assert.Equal([1m, 1m, 1m], drafts[0].Event.Lines.Select(l => l.Quantity));
+        Assert.Equal(3, Assert.Single(drafts, d => d.Event.Kind == EventKind.Refund).Event.Lines.Count);
+    }
+
+    [Fact]
+    public void Without_current_quantity_the_snapshot_takes_the_quantities_as_ordered()
     {
         var body = ShopSamples.Edited("shopify", "orders-updated.json", o =>
         {
             foreach (var li in o["line_items"]!.AsArray()) li!.AsObject().Remove("current_quantity");
             o["line_items"]![0]!["quantity"] = 3;
         });
-        var lines = Single(Map("orders/updated", body)).Event.Lines;
-        Assert.Equal(["IPOD2008GREEN", "IPOD2008RED"], lines.Select(l => l.Sku));
+        var lines = Snapshot(Map("orders/updated", body)).Event.Lines;
+        Assert.Equal(["IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK"], lines.Select(l => l.Sku));
         Assert.Equal(3m, lines[0].Quantity);
         Assert.Equal(11.94m, lines[0].TaxAmount);
     }
 
     [Fact]
-    public void A_partly_refunded_line_keeps_its_share_of_the_discount_and_of_the_stated_tax()
+    public void A_line_partly_removed_by_an_edit_keeps_its_share_of_the_discount_and_of_the_stated_tax()
     {
         var body = ShopSamples.Edited("shopify", "orders-updated.json", o =>
         {
@@ -143,7 +170,8 @@ public sealed class ShopifyMappingTests
             li["current_quantity"] = 2;
             li["discount_allocations"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["amount"] = "10.00" });
         });
-        var line = Single(Map("orders/updated", body)).Event.Lines[0];
+        // 3 ordered, 2 current, no refund of it listed: one unit was removed by an edit.
+        var line = Snapshot(Map("orders/updated", body)).Event.Lines[0];
         Assert.Equal(2m, line.Quantity);
         Assert.Equal(6.67m, line.Discount); // 10.00 × 2/3, half away from zero
         Assert.Equal(7.96m, line.TaxAmount); // 11.94 stated for 3, × 2/3
@@ -153,7 +181,7 @@ public sealed class ShopifyMappingTests
     public void A_snapshot_states_each_sku_once()
     {
         var body = ShopSamples.Edited("shopify", "orders-updated.json", o => o["line_items"]![1]!["sku"] = "IPOD2008GREEN");
-        var line = Assert.Single(Single(Map("orders/updated", body)).Event.Lines);
+        var line = Assert.Single(Snapshot(Map("orders/updated", body)).Event.Lines, l => l.Sku == "IPOD2008GREEN");
         Assert.Equal(("IPOD2008GREEN", 2m, 199.00m, 23.88m), (line.Sku, line.Quantity, line.Rate, line.TaxAmount));
     }
 
@@ -320,7 +348,7 @@ public sealed class ShopifyMappingTests
     }
 
     [Fact]
-    public void A_snapshot_drops_shipping_once_a_refund_lists_refund_shipping_lines()
+    public void A_snapshot_keeps_shipping_as_charged_and_the_refund_it_lists_credits_the_refunded_shipping()
     {
         JsonObject Paid(JsonObject o)
         {
@@ -328,11 +356,14 @@ public sealed class ShopifyMappingTests
             o["shipping_lines"]![0]!["discounted_price"] = "5.00";
             return o;
         }
-        var kept = Single(Map("orders/updated", ShopSamples.Edited("shopify", "orders-updated.json", o => Paid(o)))).Event.Lines;
+        var kept = Snapshot(Map("orders/updated", ShopSamples.Edited("shopify", "orders-updated.json", o => Paid(o)))).Event.Lines;
         Assert.Contains(kept, l => l.Sku == "shipping");
         var body = ShopSamples.Edited("shopify", "orders-updated.json", o =>
             Paid(o)["refunds"]![0]!["refund_shipping_lines"] = JsonNode.Parse(Encoding.UTF8.GetString(ShopSamples.Bytes("shopify", ShippingLines)))!["refund_shipping_lines"]!.DeepClone());
-        Assert.DoesNotContain(Single(Map("orders/updated", body)).Event.Lines, l => l.Sku == "shipping");
+        var drafts = Assert.IsType<SourceMapping.Events>(Map("orders/updated", body)).Drafts;
+        // Shipping stays as charged on the snapshot (a later update billing the rest of it posts nothing); the refund credits its part.
+        Assert.Contains(drafts[0].Event.Lines, l => l.Sku == "shipping" && l.Rate == 5.00m);
+        Assert.Contains(Assert.Single(drafts, x => x.Event.Kind == EventKind.Refund).Event.Lines, l => l.Sku == "shipping");
     }
 
     [Fact]
@@ -396,7 +427,7 @@ public sealed class ShopifyMappingTests
     {
         var recorded = Assert.IsType<SourceMapping.Recorded>(Map("orders/edited", ShopSamples.Bytes("shopify", "orders-edited.json")));
         Assert.Equal("450789469", recorded.ExternalId);
-        Assert.Equal(EventKind.Update, Single(Map("orders/edited", ShopSamples.Bytes("shopify", "orders-updated.json"))).Event.Kind);
+        Assert.Equal(EventKind.Update, Snapshot(Map("orders/edited", ShopSamples.Bytes("shopify", "orders-updated.json"))).Event.Kind);
     }
 
     [Fact]

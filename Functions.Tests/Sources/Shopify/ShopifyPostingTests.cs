@@ -68,12 +68,14 @@ public sealed class ShopifyPostingTests(HostFixture host) : IClassFixture<HostFi
         Assert.Equal(sale.GetProperty("number").GetString(), cn.GetProperty("linkedTo").GetString());
         Assert.Equal(9m, await _books.StockAsync("TEA-ASSAM-250"));
 
-        // The orders/updated that follows shows current_quantity 1: the same as sale − refund, so nothing posts.
+        // The orders/updated that follows shows current_quantity 1 and lists the refund, as Shopify sends it: read net of
+        // that refund (1 + 1 = the 2 sold), and the listed refund is the one already credited, so nothing posts.
         var updated = ShopSamples.Edited("shopify", "orders-create--india-inclusive.json", o =>
         {
             o["updated_at"] = "2026-05-27T09:00:05+05:30";
             o["financial_status"] = "partially_refunded";
             o["line_items"]![0]!["current_quantity"] = 1;
+            o["refunds"] = new JsonArray(JsonNode.Parse(RefundOfOneUnit()));
         });
         Assert.Equal("accepted", await DeliverAsync(c, "orders/updated", updated));
         var settled = await _books.SettledActivityAsync(c.Id, Order, "orders/updated");

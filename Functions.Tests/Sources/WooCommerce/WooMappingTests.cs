@@ -131,8 +131,12 @@ public sealed class WooMappingTests
     public void Each_listed_refund_is_a_value_credit_spread_over_the_lines_to_the_cent_without_restock()
     {
         var drafts = Drafts(Map("order.updated", ShopSamples.Bytes("woocommerce", "order-updated--refunds.json")));
-        Assert.Equal(["sale|723", "refund|723|726", "refund|723|724"], drafts.Select(d => d.DedupeKey));
-        var r724 = drafts[2].Event;
+        // The sale, the snapshot (lines as ordered: gross of the refunds listed beside them), and one value refund per id.
+        Assert.Equal(["sale|723", "update|723|2017-03-21T19:54:51", "refund|723|726", "refund|723|724"], drafts.Select(d => d.DedupeKey));
+        Assert.Equal(drafts[0].Event.Lines.Select(l => (l.Sku, l.Quantity)), drafts[1].Event.Lines.Select(l => (l.Sku, l.Quantity)));
+        Assert.Equal(new DateTimeOffset(2017, 3, 21, 19, 54, 51, TimeSpan.Zero), drafts[1].Event.Version);
+        var r724 = drafts[3].Event;
+        Assert.True(r724.ValueOnly);
         Assert.Equal((EventKind.Refund, "723", "724"), (r724.Kind, r724.ExternalId, r724.RefundId));
         Assert.Equal(["woo:87", "woo:34", "shipping"], r724.Lines.Select(l => l.Sku));
         Assert.All(r724.Lines, l => Assert.False(l.Restock));
@@ -140,7 +144,7 @@ public sealed class WooMappingTests
         // exact 2.0769 / 4.6154 / 2.3077 -> 2.08 + 4.61 + 2.31 = 9.00.
         Assert.Equal([2.08m, 4.61m, 2.31m], r724.Lines.Select(Credited));
         Assert.Equal([0.231111m, 0.2305m, 0.231m], r724.Lines.Select(l => l.Quantity));
-        Assert.Equal(10.00m, drafts[1].Event.Lines.Sum(Credited));
+        Assert.Equal(10.00m, drafts[2].Event.Lines.Sum(Credited));
     }
 
     [Fact]
@@ -184,10 +188,14 @@ public sealed class WooMappingTests
     }
 
     [Fact]
-    public void Order_deleted_is_a_cancel_from_the_bare_id()
+    public void Order_deleted_and_restored_move_an_order_to_and_from_the_trash_and_change_no_books()
     {
-        var d = Assert.Single(Drafts(Map("order.deleted", ShopSamples.Bytes("woocommerce", "order-deleted.json"))));
-        Assert.Equal(("cancel|727", EventKind.Cancel, "727"), (d.DedupeKey, d.Event.Kind, d.Event.ExternalId));
+        // order.deleted fires on wp_trash_post (class-wc-webhook.php): a trashed order is not a cancelled one.
+        var trashed = Assert.IsType<SourceMapping.Recorded>(Map("order.deleted", ShopSamples.Bytes("woocommerce", "order-deleted.json")));
+        Assert.Equal("727", trashed.ExternalId);
+        Assert.Contains("not a cancellation", trashed.Status);
+        var restored = Assert.IsType<SourceMapping.Recorded>(Map("order.restored", ShopSamples.Bytes("woocommerce", "order-deleted.json")));
+        Assert.Equal("727", restored.ExternalId);
     }
 
     [Fact]

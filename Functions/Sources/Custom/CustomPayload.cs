@@ -8,13 +8,15 @@ namespace Connectors.Sources.Custom;
 /// The Custom contract's bodies, read field by field so every error names the field:
 /// order.created {external_id, customer_name, order_date, buyer_state_code?, currency?, lines:[{sku, description, quantity, rate, tax_rate}]};
 /// order.updated the same with every field but external_id and lines optional, plus updated_at? (when the edit was made);
-/// order.refunded {external_id, refund_id, refund_date, currency?, lines:[{sku, description?, quantity, rate}]}.
+/// order.refunded {external_id, refund_id, refund_date, refunded_at? (when the refund was made, to order it against an
+/// edit of the same day), currency?, lines:[{sku, description?, quantity, rate}]}.
 /// Numbers may be JSON numbers or numeric strings; they are read as decimals, never doubles.
 /// </summary>
 /// <param name="Currency">The ISO 4217 code the body states (upper case), or null: amounts are in the books' currency.</param>
 /// <param name="Date">The document's date: the order's, the refund's, or the edit's (updated_at); null for an edit that does not say when it was made.</param>
 /// <param name="UpdatedAt">An edit's updated_at as written (its version: two edits with different times are two edits).</param>
-public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly? Date, string? UpdatedAt, string? CustomerName, string? BuyerStateCode, string? Currency, IReadOnlyList<CanonicalLine> Lines)
+/// <param name="Version">An edit's updated_at, or a refund's refunded_at (else its refund_date when that is a timestamp), as a moment.</param>
+public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly? Date, string? UpdatedAt, DateTimeOffset? Version, string? CustomerName, string? BuyerStateCode, string? Currency, IReadOnlyList<CanonicalLine> Lines)
 {
     public const int MaxLines = 1000;
     const decimal MaxAmount = 1_000_000_000_000m;
@@ -37,6 +39,9 @@ public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly
             if (update && root.TryGetProperty("order_date", out var od) && od.ValueKind != JsonValueKind.Null) ReadDate(root, "order_date");
             var updatedAt = update ? OptionalText(root, "updated_at", 40) : null;
             DateOnly? date = update ? (updatedAt is null ? null : ReadDate(root, "updated_at")) : ReadDate(root, refund ? "refund_date" : "order_date");
+            var version = update ? Moment(updatedAt, "updated_at", required: false)
+                : refund ? Moment(OptionalText(root, "refunded_at", 40), "refunded_at", required: true) ?? Fields.PayloadFields.Moment(root.GetProperty("refund_date").GetString())
+                : null;
             var customer = refund ? null : OptionalText(root, "customer_name", 200);
             if (kind == EventKind.Sale && string.IsNullOrWhiteSpace(customer)) throw new FieldException("customer_name is required.");
             string? state = null;
@@ -79,7 +84,7 @@ public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly
                 }
                 result.Add(new CanonicalLine { Sku = sku, Description = description, Quantity = quantity, Rate = rate, TaxRate = taxRate });
             }
-            return new CustomPayload(externalId, refundId, date, updatedAt, customer, state, currency, result);
+            return new CustomPayload(externalId, refundId, date, updatedAt, version, customer, state, currency, result);
         }
         catch (FieldException e)
         {
@@ -137,6 +142,16 @@ public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly
         if (Math.Abs(d) > MaxAmount) throw new FieldException($"{at}.{name} is too large.");
         if (d.Scale > 6 && decimal.Round(d, 6) != d) throw new FieldException($"{at}.{name} has more than 6 decimal places.");
         return d;
+    }
+
+    /// <summary>A timestamp as a moment; a bare date is a version only for updated_at (its day), never for refunded_at, which exists to give the time.</summary>
+    static DateTimeOffset? Moment(string? value, string name, bool required)
+    {
+        if (value is null) return null;
+        if (Fields.PayloadFields.Moment(value) is { } at) return at;
+        if (!required && DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        throw new FieldException($"{name} must be an ISO-8601 timestamp such as 2026-06-01T10:30:00Z, not '{(value.Length > 40 ? value[..40] : value)}'.");
     }
 
     static DateOnly ReadDate(JsonElement o, string name)

@@ -91,6 +91,10 @@ public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
                 Kind = kind.Value,
                 ExternalId = payload.ExternalId,
                 RefundId = payload.RefundId,
+                // An edit without updated_at is versioned by its arrival (ReceivedAt): send updated_at so a late retry is stale.
+                Version = payload.Version,
+                // The contract: an edit's lines are the order net of the refunds made before it.
+                LinesNetOfEarlierRefunds = kind == EventKind.Update,
                 // An edit that does not say when it was made is dated the day it arrives.
                 Date = payload.Date ?? DateOnly.FromDateTime(receivedAt.UtcDateTime),
                 // A moment in UTC (or the arrival) is dated in the books' time zone when one is set.

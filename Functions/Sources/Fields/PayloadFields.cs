@@ -117,6 +117,18 @@ public static class PayloadFields
         return UtcInstant(v.GetString());
     }
 
+    /// <summary>
+    /// A timestamp as a moment, for ordering a platform's versions: its own offset, UTC when it gives none ("2023-02-10
+    /// 13:56:35 UTC", WooCommerce's *_gmt fields); null for a bare date or anything that is not a timestamp.
+    /// </summary>
+    public static DateTimeOffset? Moment(string? timestamp)
+    {
+        var s = timestamp?.Trim() ?? "";
+        if (s.Length <= 10) return null;
+        if (s.EndsWith(" UTC", StringComparison.OrdinalIgnoreCase)) s = s[..^4];
+        return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
+    }
+
     public static DateTimeOffset? UtcInstant(string? timestamp)
     {
         var s = timestamp?.Trim() ?? "";

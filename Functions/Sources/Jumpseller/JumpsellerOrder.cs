@@ -18,11 +18,13 @@ public static class JumpsellerOrder
         var today = DateOnly.FromDateTime(arrived.UtcDateTime);
         var arrivedUtc = arrived.ToUniversalTime();
         var id = PayloadFields.Id(order, "id", "order");
+        // Jumpseller-Triggered-At is the moment of the change: it orders an order's snapshots whatever their arrival.
+        var version = PayloadFields.Moment(triggeredAt);
         var statusText = PayloadFields.Text(order, "status", 60);
         var status = StatusEnum(order, statusText);
 
         if (eventName == "order_canceled" || status == "canceled")
-            return new SourceMapping.Events(eventName, [new EventDraft(Read(order, id, EventKind.Cancel, statusText) with { Date = today, DateUtc = arrivedUtc }, $"cancel|{id}")]);
+            return new SourceMapping.Events(eventName, [new EventDraft(Read(order, id, EventKind.Cancel, statusText) with { Date = today, DateUtc = arrivedUtc, Version = version }, $"cancel|{id}")]);
         if (eventName is "order_pending_payment" or "order_abandoned" || status is "pending_payment" or "abandoned")
             return new SourceMapping.Recorded(eventName, id, $"Order {statusText ?? status ?? "pending"}: recorded, nothing posted until it is paid.");
         if (eventName == "order_paid" || status == "paid")
@@ -32,7 +34,7 @@ public static class JumpsellerOrder
             // order_updated fires on payment too: the sale is deduplicated against order_paid. The snapshot's key is its
             // books content and, when sent, the moment of the change: an order edited back to an earlier state is a new
             // edit (posted), a retry of the same delivery is not, and a change the books do not see posts "no change".
-            var update = sale with { Kind = EventKind.Update, Date = today, DateUtc = arrivedUtc };
+            var update = sale with { Kind = EventKind.Update, Date = today, DateUtc = arrivedUtc, Version = version };
             var key = $"update|{id}|{ContentHash(update)}" + (triggeredAt is { } at ? $"|{at}" : "");
             return new SourceMapping.Events(eventName, [new EventDraft(sale, $"sale|{id}"), new EventDraft(update, key)]);
         }

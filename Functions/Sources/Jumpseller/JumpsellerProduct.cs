@@ -10,7 +10,8 @@ namespace Connectors.Sources.Jumpseller;
 /// </summary>
 public static class JumpsellerProduct
 {
-    public static EventDraft Read(JsonElement product, DateTimeOffset receivedAt)
+    /// <param name="triggeredAt">Jumpseller-Triggered-At: the stock level's moment (an older level never overwrites a newer one).</param>
+    public static EventDraft Read(JsonElement product, DateTimeOffset receivedAt, string? triggeredAt = null)
     {
         var id = PayloadFields.Id(product, "id", "product");
         var name = PayloadFields.Text(product, "name", 500);
@@ -39,7 +40,7 @@ public static class JumpsellerProduct
         };
         // A product event is new whenever what the books see of it changes (price, stock, SKU).
         var hash = Storage.Keys.Hash(JsonSerializer.SerializeToUtf8Bytes(e with { Date = default }, IngestJson.Default.CanonicalEvent));
-        return new EventDraft(e, $"product|{id}|{hash}");
+        return new EventDraft(e with { Version = PayloadFields.Moment(triggeredAt) }, $"product|{id}|{hash}");
     }
 
     static CanonicalLine Line(JsonElement o, string at, string sku, string? name, JsonElement product)

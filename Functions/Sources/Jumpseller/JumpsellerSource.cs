@@ -47,15 +47,15 @@ public sealed class JumpsellerSource : IWebhookSource
             try
             {
                 if (root.ValueKind != JsonValueKind.Object) throw new PayloadException("The body must be a JSON object.");
+                var triggeredAt = headers[TriggeredAtHeader] is { Count: 1 } t && !string.IsNullOrWhiteSpace(t[0]) && t[0]!.Length <= 60 ? t[0]!.Trim() : null;
                 if (isProduct)
                 {
                     var product = PayloadFields.Object(root, "product", "");
                     externalId = PayloadFields.OptionalId(product, "id", "product");
-                    return new SourceMapping.Events(eventName, [JumpsellerProduct.Read(product, receivedAt)]);
+                    return new SourceMapping.Events(eventName, [JumpsellerProduct.Read(product, receivedAt, triggeredAt)]);
                 }
                 var order = PayloadFields.Object(root, "order", "");
                 externalId = PayloadFields.OptionalId(order, "id", "order");
-                var triggeredAt = headers[TriggeredAtHeader] is { Count: 1 } t && !string.IsNullOrWhiteSpace(t[0]) && t[0]!.Length <= 60 ? t[0]!.Trim() : null;
                 return JumpsellerOrder.Map(eventName, order, receivedAt, triggeredAt);
             }
             catch (PayloadException e)

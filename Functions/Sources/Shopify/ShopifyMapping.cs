@@ -1,13 +1,15 @@
 using System.Globalization;
 using Connectors.Ingest;
+using Connectors.Sources.Fields;
 using Connectors.Sources.Shops;
 
 namespace Connectors.Sources.Shopify;
 
 /// <summary>
-/// Shopify resources onto canonical events. Sale lines carry the quantities as ordered (later refunds arrive as
-/// refunds/create and subtract); update snapshots carry the current quantities (ordered minus refunded/removed), which is
-/// what posting compares with the order's effective state (sale plus earlier notes).
+/// Shopify resources onto canonical events. Every snapshot is read as the order as sold, gross of refunds: a sale's
+/// quantities are as ordered, an update's are current_quantity (net of refunds and edit removals) plus what the refunds it
+/// lists took, and its shipping is as charged. The refunds an update or a cancellation lists are refunds of their own
+/// (Refunds), the same facts refunds/create tells, so posting credits each once by refund id whichever comes first.
 /// </summary>
 public static class ShopifyMapping
 {
@@ -30,11 +32,9 @@ public static class ShopifyMapping
         {
             for (var i = 0; i < o.LineItems.Count; i++)
                 if (ItemLine(o.LineItems[i], $"line_items[{i}]", snapshot, refunded) is { } line) lines.Add(line);
-            var shippingRefunded = snapshot && (o.Refunds ?? []).Any(r => r.RefundShippingLines is { Count: > 0 } || (r.OrderAdjustments ?? []).Any(a => a.Kind == "shipping_refund"));
-            // A snapshot drops shipping once it has been refunded: Shopify's shipping refunds are amounts, already credited by their refund event.
-            if (!shippingRefunded)
-                foreach (var s in o.ShippingLines ?? [])
-                    if (ShippingLine(s) is { } line) lines.Add(line);
+            // Shipping as charged: its refunds are refunds of their own, credited by refund id.
+            foreach (var s in o.ShippingLines ?? [])
+                if (ShippingLine(s) is { } line) lines.Add(line);
         }
         if (snapshot) lines = SameSku.Merge(lines);
         var (country, region) = Region(o.ShippingAddress, o.BillingAddress);
@@ -44,6 +44,8 @@ public static class ShopifyMapping
             ExternalId = id.ToString(CultureInfo.InvariantCulture),
             OrderName = ShopBody.Blank(o.Name),
             Date = date,
+            // Shopify does not deliver in order and retries with the original payload: updated_at orders the snapshots.
+            Version = PayloadFields.Moment(o.UpdatedAt ?? o.CancelledAt ?? o.CreatedAt),
             Customer = CustomerOf(o),
             PlaceOfSupply = GstStates.PlaceOfSupply(country, region),
             Country = country,
@@ -55,13 +57,14 @@ public static class ShopifyMapping
         };
     }
 
-    /// <summary>One order line; null when nothing of it remains (snapshot of a fully refunded or removed line).</summary>
+    /// <summary>One order line as sold (gross of the refunds the snapshot lists); null when nothing of it remains (removed by an edit).</summary>
     static CanonicalLine? ItemLine(ShopifyLineItem li, string at, bool snapshot, IReadOnlyDictionary<long, int> refunded)
     {
         var ordered = li.Quantity ?? throw new PayloadFieldException($"{at}.quantity is required.");
         if (ordered < 0) throw new PayloadFieldException($"{at}.quantity must not be negative.");
         var price = li.Price ?? throw new PayloadFieldException($"{at}.price is required.");
-        var quantity = snapshot ? li.CurrentQuantity ?? Math.Max(0, ordered - (li.Id is { } lid && refunded.TryGetValue(lid, out var r) ? r : 0)) : ordered;
+        // current_quantity is net of refunds and of edit removals; adding back the listed refunds leaves the removals out.
+        var quantity = snapshot && li.CurrentQuantity is { } current ? Math.Min(ordered, current + (li.Id is { } lid && refunded.TryGetValue(lid, out var r) ? r : 0)) : ordered;
         if (quantity <= 0) return null;
         var discount = LineDiscount(li);
         var stated = (li.TaxLines ?? []).Sum(t => t.Price);
@@ -135,6 +138,7 @@ public static class ShopifyMapping
             Kind = EventKind.Refund,
             ExternalId = orderId.ToString(CultureInfo.InvariantCulture),
             RefundId = refundId.ToString(CultureInfo.InvariantCulture),
+            Version = PayloadFields.Moment(r.ProcessedAt ?? r.CreatedAt),
             Date = DateOf(r.ProcessedAt ?? r.CreatedAt, receivedAt, "created_at"),
             Currency = RefundCurrency(r),
             PricesIncludeTax = inclusive == true,
@@ -142,6 +146,20 @@ public static class ShopifyMapping
             Lines = lines,
             SourceStatus = ShopBody.Blank(r.Note),
         };
+    }
+
+    /// <summary>The refunds an order snapshot lists (orders/updated, orders/cancelled), each as refunds/create tells it; money-only refunds name no line and are left out.</summary>
+    public static IEnumerable<CanonicalEvent> ListedRefunds(ShopifyOrder o, DateTimeOffset receivedAt)
+    {
+        foreach (var r in o.Refunds ?? [])
+        {
+            if (r.Id is null) continue;
+            CanonicalEvent refund;
+            // A listed refund this mapping cannot read is left to its own refunds/create delivery, which names the problem.
+            try { refund = Refund(r with { OrderId = r.OrderId ?? o.Id }, receivedAt); }
+            catch (PayloadFieldException) { continue; }
+            if (refund.Lines.Count > 0) yield return refund;
+        }
     }
 
     /// <summary>
@@ -225,6 +243,7 @@ public static class ShopifyMapping
             Kind = EventKind.Product,
             ExternalId = id.ToString(CultureInfo.InvariantCulture),
             Date = DateOf(p.UpdatedAt, receivedAt),
+            Version = PayloadFields.Moment(p.UpdatedAt),
             Lines = lines,
         };
     }

@@ -83,7 +83,11 @@ public sealed class ShopifySource : IWebhookSource
             // Each new state of the order is a new snapshot; a redelivery of the same state is a duplicate.
             _ => $"update|{e.ExternalId}|{ShopBody.Blank(order.UpdatedAt) ?? Storage.Keys.Hash(body.Span)}",
         };
-        return new SourceMapping.Events(topic, [new EventDraft(e, key)], deliveryKey);
+        List<EventDraft> drafts = [new EventDraft(e, key)];
+        // The refunds a snapshot lists, under the key refunds/create uses: one refund, whichever delivery tells it first.
+        if (kind is EventKind.Update or EventKind.Cancel)
+            drafts.AddRange(ShopifyMapping.ListedRefunds(order, receivedAt).Select(r => new EventDraft(r, $"refund|{r.ExternalId}|{r.RefundId}")));
+        return new SourceMapping.Events(topic, drafts, deliveryKey);
     }
 
     static SourceMapping Refund(string topic, ReadOnlyMemory<byte> body, string? deliveryKey, DateTimeOffset receivedAt)

@@ -58,7 +58,10 @@ public sealed class WooCommerceSource : IWebhookSource
             return topic switch
             {
                 "order.created" or "order.updated" => Order(topic, body, receivedAt),
-                "order.deleted" => Deleted(topic, body, receivedAt),
+                // order.deleted fires when an order is moved to the trash (wp_trash_post, class-wc-webhook.php), and
+                // order.restored brings it back: neither changes what was sold. Only a status of cancelled or refunded does.
+                "order.deleted" => Kept(topic, body, "moved to the trash: not a cancellation, the books are unchanged (cancel the order in WooCommerce to reverse it)"),
+                "order.restored" => Kept(topic, body, "restored from the trash: the books are unchanged"),
                 "product.created" or "product.updated" => Product(topic, body, receivedAt),
                 _ => new SourceMapping.Ignored(Clip(topic), $"Topic '{Clip(topic)}' is not posted."),
             };
@@ -85,9 +88,9 @@ public sealed class WooCommerceSource : IWebhookSource
                 // The same key whichever delivery first shows the order paid: it posts once.
                 drafts.Add(new EventDraft(sale, $"sale|{id}"));
                 var refunds = o.Refunds ?? [];
-                // With refunds listed, the snapshot is left out: Woo only lets pending/on-hold orders be edited, so the
-                // refunds explain every change, and a snapshot racing its own refunds would credit them twice.
-                if (topic == "order.updated" && refunds.Count == 0)
+                // The snapshot's lines stay as ordered (gross of refunds, which Woo lists beside them), so it never credits a
+                // refund: each refund is its own fact, below. date_modified_gmt versions it.
+                if (topic == "order.updated")
                 {
                     var update = WooMapping.Order(o, EventKind.Update, receivedAt);
                     var version = ShopBody.Blank(o.DateModifiedGmt) ?? ShopBody.Blank(o.DateModified) ?? Storage.Keys.Hash(body.Span);
@@ -101,6 +104,8 @@ public sealed class WooCommerceSource : IWebhookSource
                     var refund = WooMapping.Order(o, EventKind.Refund, receivedAt) with
                     {
                         RefundId = refundId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        // Woo's order payload lists a refund's value only: it says no unit came back (a cancellation returns them all).
+                        ValueOnly = true,
                         Lines = WooMapping.RefundLines(o, sale.Lines, r),
                         SourceStatus = ShopBody.Blank(r.Reason) ?? status,
                     };
@@ -120,12 +125,11 @@ public sealed class WooCommerceSource : IWebhookSource
         }
     }
 
-    static SourceMapping Deleted(string topic, ReadOnlyMemory<byte> body, DateTimeOffset receivedAt)
+    static SourceMapping Kept(string topic, ReadOnlyMemory<byte> body, string reason)
     {
         var o = ShopBody.Read(body, WooJson.Default.WooOrder, out var error);
-        if (o is null) return new SourceMapping.Invalid(topic, error!, PeekId(body));
-        var e = WooMapping.Order(o, EventKind.Cancel, receivedAt);
-        return new SourceMapping.Events(topic, [new EventDraft(e, $"cancel|{e.ExternalId}")]);
+        if (o?.Id is not { } id) return new SourceMapping.Invalid(topic, error ?? "id is required (the order id).", PeekId(body));
+        return new SourceMapping.Recorded(topic, id.ToString(System.Globalization.CultureInfo.InvariantCulture), reason);
     }
 
     static SourceMapping Product(string topic, ReadOnlyMemory<byte> body, DateTimeOffset receivedAt)

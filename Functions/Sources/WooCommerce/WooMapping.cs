@@ -33,6 +33,8 @@ public static class WooMapping
             ExternalId = id.ToString(CultureInfo.InvariantCulture),
             OrderName = number is not null && number != id.ToString(CultureInfo.InvariantCulture) ? number : null,
             Date = kind == EventKind.Sale ? DateOf(o.DateCreated, receivedAt) : DateOf(o.DateModified ?? o.DateCreated, receivedAt),
+            // date_modified_gmt orders the snapshots (WooCommerce writes it in UTC without an offset).
+            Version = Fields.PayloadFields.Moment(o.DateModifiedGmt),
             Customer = ShopCustomer.From(ShopCustomer.Join(billing?.FirstName, billing?.LastName) ?? ShopBody.Blank(billing?.Company), billing?.Email, TaxIdOf(o.MetaData), ShopBody.Blank(billing?.Country)),
             PlaceOfSupply = GstStates.PlaceOfSupply(country, place?.State),
             Country = country,
@@ -213,6 +215,7 @@ public static class WooMapping
             Kind = EventKind.Product,
             ExternalId = id.ToString(CultureInfo.InvariantCulture),
             Date = DateOf(p.DateModified, receivedAt),
+            Version = Fields.PayloadFields.Moment(p.DateModifiedGmt),
             Lines = [line],
         };
     }

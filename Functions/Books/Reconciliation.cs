@@ -1,0 +1,310 @@
+using Connectors.Activity;
+using Connectors.Ingest;
+
+namespace Connectors.Books;
+
+/// <summary>
+/// One plan's work: from an order's merged facts, post what the books lack — the sale, the change of the lines as sold
+/// (latest snapshot − what the sale and earlier notes posted), each refund not yet credited, the cancellation — and move
+/// stock so the order's units out of stock equal what the facts say. Everything is a difference from what the order row
+/// says is posted, so the same facts give the same books whatever the order they arrived in.
+/// </summary>
+sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalEvent planned, IReadOnlyDictionary<string, string?> items)
+{
+    /// <summary>Stands for the sales voucher's number in a note planned together with it; BooksPoster writes the number in.</summary>
+    public const string SaleLink = "(sale)";
+
+    public OrderState State { get; private set; } = state;
+    public List<Voucher> Vouchers { get; } = [];
+    public List<StockMove> Moves { get; } = [];
+    public List<string> Unmapped { get; } = [];
+    public string? Note { get; private set; }
+    public string? Status { get; private set; }
+    public List<ReleasedEvent> Released { get; } = [];
+    /// <summary>Per voucher of this plan, the event whose fact it documents.</summary>
+    readonly List<string> _sources = [];
+
+    OrderFacts Facts => State.Facts;
+    TaxRules Tax => planner.Tax;
+
+    public void Post()
+    {
+        if (Facts.Sale is null && !State.SalePosted)
+        {
+            Hold($"Waiting for the sale of order {planned.ExternalId}: kept, and posted when the sale arrives.");
+            Release();
+            return;
+        }
+        if (!State.SalePosted) PostSale(Facts.Sale!);
+        if (!State.CancelPosted)
+        {
+            PostEdit();
+            PostRefunds();
+            if (Facts.Cancel is { } cancel) PostCancel(cancel);
+        }
+        else CoverRefunds();
+        MoveStock();
+        Release();
+    }
+
+    void Add(Voucher v, CanonicalEvent source)
+    {
+        Vouchers.Add(v);
+        _sources.Add(source.EventId);
+    }
+
+    /// <summary>
+    /// Held events whose facts are now in the books (a refund credited or covered; anything once the sale is posted) are
+    /// released: the plan names their vouchers, so their activity entries stop saying held.
+    /// </summary>
+    void Release()
+    {
+        var held = State.Held.ToList();
+        if (Status == ActivityStatus.Held && !held.Contains(planned.EventId)) held.Add(planned.EventId);
+        else if (Status != ActivityStatus.Held) held.Remove(planned.EventId);
+        foreach (var id in held.ToList())
+        {
+            if (id == planned.EventId) continue;
+            var fact = Facts.Refunds.Values.FirstOrDefault(r => r.EventId == id)
+                ?? (Facts.Latest?.EventId == id ? Facts.Latest : Facts.Cancel?.EventId == id ? Facts.Cancel : null);
+            var done = fact is null ? State.SalePosted : fact.Kind == EventKind.Refund ? State.Credited.Contains(fact.RefundId!) : State.SalePosted;
+            if (!done) continue;
+            held.Remove(id);
+            if (fact is not null)
+                Released.Add(new ReleasedEvent(id, fact.ActivityKey, Enumerable.Range(0, _sources.Count).Where(i => _sources[i] == id).ToList()));
+        }
+        State = State with { Held = held };
+    }
+
+    void Hold(string reason)
+    {
+        Note = reason;
+        Status = ActivityStatus.Held;
+    }
+
+    /// <summary>How far an order's open amounts can be from a fresh computation by rounding alone: a minor unit per voucher it has, so it grows only with what was posted.</summary>
+    decimal Drift => Tax.Money.MinorUnit * Math.Max(1, State.Vouchers.Count + Vouchers.Count);
+
+    string? ItemOf(string sku) => State.Sold.TryGetValue(sku, out var p) ? p.Item : items.GetValueOrDefault(sku);
+
+    void PostSale(CanonicalEvent sale)
+    {
+        var isTest = State.IsTest || PostingPlanner.IsTest(sale);
+        State = State with
+        {
+            PlaceOfSupply = PostingPlanner.Clean(sale.PlaceOfSupply), Customer = sale.Customer?.Name, CustomerKey = PostingPlanner.CustomerKey(sale.Customer), IsTest = isTest,
+        };
+        var lines = sale.Lines.Select(l => planner.SaleLine(l, State.PlaceOfSupply, sale.PricesIncludeTax, items)).ToList();
+        var positions = PostingPlanner.Positions(sale.Lines, lines);
+        Add(planner.NewVoucher(VoucherType.Sales, planned, sale, State, lines, sale.ExternalId, null, "SV"), sale);
+        Unmapped.AddRange(sale.Lines.Where(l => !l.IsService && items.GetValueOrDefault(l.Sku) is null).Select(l => l.Sku).Distinct(StringComparer.Ordinal));
+        State = State with { SalePosted = true, Sold = positions, Lines = new(positions, StringComparer.Ordinal) };
+    }
+
+    /// <summary>
+    /// The latest snapshot's lines as sold, gross of refunds, priced: a Custom edit is net of the refunds made before it,
+    /// so those are added back — at what their credit note took when it is posted, else at the rate it will be credited at —
+    /// and the edit's own lines are exactly what remains billed.
+    /// </summary>
+    (List<CanonicalLine> Source, List<VoucherLine> Lines) GrossLines(CanonicalEvent latest, IReadOnlyDictionary<string, string?> mapped)
+    {
+        var source = latest.Lines.ToList();
+        var lines = source.Select(l => planner.SaleLine(l, State.PlaceOfSupply, latest.PricesIncludeTax, mapped)).ToList();
+        if (!latest.LinesNetOfEarlierRefunds) return (source, lines);
+        foreach (var refund in Facts.Refunds.Values.Where(r => OrderMerge.MadeBefore(r, latest)).OrderBy(r => r.RefundId, StringComparer.Ordinal))
+        {
+            var credited = State.CreditedLines.GetValueOrDefault(refund.RefundId!);
+            if (credited is null && State.Credited.Contains(refund.RefundId!)) continue;
+            foreach (var l in refund.Lines)
+            {
+                var like = latest.Lines.FirstOrDefault(x => x.Sku == l.Sku);
+                var sold = State.Sold.GetValueOrDefault(l.Sku);
+                var rate = RateBefore(l.Sku) ?? like?.TaxRate ?? sold?.TaxRate ?? l.TaxRate;
+                var back = l with
+                {
+                    Description = like?.Description ?? sold?.Description ?? l.Description, TaxRate = rate,
+                    IsService = like?.IsService ?? sold?.IsService ?? l.IsService, TaxAmount = credited is null ? l.TaxAmount : null,
+                };
+                source.Add(back);
+                var priced = planner.SaleLine(back, State.PlaceOfSupply, refund.PricesIncludeTax, mapped);
+                lines.Add(credited?.FirstOrDefault(c => c.Sku == l.Sku) is { } c ? priced with { Quantity = c.Quantity, Taxable = c.Taxable, Taxes = c.Taxes } : priced);
+            }
+        }
+        return (source, lines);
+    }
+
+    /// <summary>The tax rate a SKU was sold at before the latest edit (the sale's): a refund made before that edit is a refund of that sale.</summary>
+    decimal? RateBefore(string sku) => Facts.Sale?.Lines.FirstOrDefault(x => x.Sku == sku)?.TaxRate;
+
+    /// <summary>The rate a refund is credited at: the sale's for a refund made before the latest (Custom) edit, else the open line's.</summary>
+    decimal RefundRate(CanonicalEvent refund, string sku, SkuPosition open) =>
+        Facts.Latest is { LinesNetOfEarlierRefunds: true } latest && OrderMerge.MadeBefore(refund, latest) && RateBefore(sku) is { } rate ? rate : open.TaxRate;
+
+    void PostEdit()
+    {
+        if (Facts.Latest is not { } latest) return;
+        var mapped = latest.Lines.Concat(Facts.Refunds.Values.SelectMany(r => r.Lines)).Select(l => l.Sku).Distinct(StringComparer.Ordinal)
+            .ToDictionary(sku => sku, ItemOf, StringComparer.Ordinal);
+        var (gross, lines) = GrossLines(latest, mapped);
+        var target = PostingPlanner.Positions(gross, lines);
+        var sold = new Dictionary<string, SkuPosition>(State.Sold, StringComparer.Ordinal);
+        var open = new Dictionary<string, SkuPosition>(State.Lines, StringComparer.Ordinal);
+        List<VoucherLine> up = [], down = [];
+        foreach (var sku in sold.Keys.Union(target.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var before = sold.GetValueOrDefault(sku) is { IsOpen: true } b ? b : null;
+            var after = target.GetValueOrDefault(sku);
+            var shape = after ?? before;
+            if (shape is null) continue;
+            var dq = (after?.Quantity ?? 0) - (before?.Quantity ?? 0);
+            var dt = (after?.Taxable ?? 0) - (before?.Taxable ?? 0);
+            var taxes = PostingPlanner.TaxDifference(before?.Taxes ?? [], after?.Taxes ?? []);
+            if (dq == 0 && dt == 0 && taxes.All(t => t.Amount == 0)) continue;
+            // The same units at the same price and tax rate, off by rounding only (an edit restates from its lines, which
+            // round differently from the sale less its refunds): nothing changed, the position stands.
+            if (before is not null && after is not null && dq == 0 && after.Rate == before.Rate && after.TaxRate == before.TaxRate
+                && Math.Abs(dt) <= Drift && taxes.All(t => Math.Abs(t.Amount) <= Drift))
+                continue;
+            if (after is not null && before is null && !sold.ContainsKey(sku) && !after.IsService && after.Item is null) Unmapped.Add(sku);
+            var allUp = dq >= 0 && dt >= 0 && taxes.All(t => t.Amount >= 0);
+            var allDown = dq <= 0 && dt <= 0 && taxes.All(t => t.Amount <= 0);
+            // A new tax rate, or other units for the same money, is a restatement of the line, not a difference of it.
+            var restated = before is not null && after is not null && (after.TaxRate != before.TaxRate || (dq != 0 && dt == 0));
+            if ((allUp || allDown) && !restated)
+            {
+                var sign = allUp ? 1 : -1;
+                (allUp ? up : down).Add(new VoucherLine
+                {
+                    Sku = sku, Item = shape.Item, Description = shape.Description, IsService = shape.IsService,
+                    Quantity = sign * dq, Rate = shape.Rate, Taxable = sign * dt,
+                    Taxes = taxes.Where(t => t.Amount != 0).Select(t => t with { Amount = sign * t.Amount }).ToList(),
+                });
+            }
+            else
+            {
+                // Parts move in opposite directions (more units for less), or the line is restated: credit the old line in
+                // full and debit the new one, so no note carries a negative or a nil amount, and every note's tax is at its line's rate.
+                if (before is not null) down.Add(PostingPlanner.Full(before));
+                if (after is not null) up.Add(PostingPlanner.Full(after));
+            }
+            // What is open moves by the same difference; a line the edit removes stays as a closed position (its item, for stock).
+            var zero = shape with { Quantity = 0, Taxable = 0, Taxes = [] };
+            var was = open.GetValueOrDefault(sku) ?? zero;
+            open[sku] = was with
+            {
+                Rate = shape.Rate, TaxRate = shape.TaxRate, Description = shape.Description,
+                Quantity = was.Quantity + dq, Taxable = was.Taxable + dt,
+                Taxes = PostingPlanner.TaxDifference(taxes.Select(t => t with { Amount = -t.Amount }).ToList(), was.Taxes),
+            };
+            sold[sku] = after ?? zero;
+        }
+        var link = State.SaleNumber ?? SaleLink;
+        if (up.Count > 0) Add(planner.NewVoucher(VoucherType.DebitNote, planned, latest, State, up, latest.ExternalId, link, "DN|edit"), latest);
+        if (down.Count > 0) Add(planner.NewVoucher(VoucherType.CreditNote, planned, latest, State, down, latest.ExternalId, link, "CN|edit"), latest);
+        State = State with { Sold = sold, Lines = open };
+    }
+
+    void PostRefunds()
+    {
+        var waiting = Facts.Refunds.Values.Where(r => !State.Credited.Contains(r.RefundId!))
+            .OrderBy(r => r.Version ?? r.Date.ToDateTime(TimeOnly.MinValue)).ThenBy(r => r.RefundId, StringComparer.Ordinal).ToList();
+        foreach (var refund in waiting)
+        {
+            var (lines, open, refused) = Credit(refund);
+            if (refused is not null)
+            {
+                if (refund.EventId == planned.EventId)
+                    Hold($"Held: {refused} The refund is kept and is credited as soon as the order's facts allow it (an edit that adds the units); if it is wrong, send it corrected with the same refund id.");
+                continue;
+            }
+            Add(planner.NewVoucher(VoucherType.CreditNote, planned, refund, State, lines!, refund.RefundId ?? refund.ExternalId, State.SaleNumber ?? SaleLink, "CN|refund|" + refund.RefundId), refund);
+            State = State with
+            {
+                Lines = open!, Credited = [.. State.Credited, refund.RefundId!],
+                CreditedLines = new(State.CreditedLines, StringComparer.Ordinal) { [refund.RefundId!] = lines! },
+            };
+        }
+    }
+
+    /// <summary>The refund's credit note lines and the open lines after it, or why it does not fit what is open now.</summary>
+    (List<VoucherLine>? Lines, Dictionary<string, SkuPosition>? Open, string? Refused) Credit(CanonicalEvent e)
+    {
+        var positions = new Dictionary<string, SkuPosition>(State.Lines, StringComparer.Ordinal);
+        var lines = new List<VoucherLine>();
+        foreach (var l in e.Lines)
+        {
+            if (!positions.TryGetValue(l.Sku, out var p) || !State.Sold.TryGetValue(l.Sku, out var sold) || !sold.IsOpen)
+                return (null, null, $"Refund {e.RefundId}: SKU {l.Sku} was not sold on order {e.ExternalId}.");
+            // A service (shipping, fee) is refunded by value: a second partial refund of the same shipping still fits.
+            if (!p.IsService && l.Quantity > p.Quantity)
+                return (null, null, $"Refund {e.RefundId}: refunding {l.Quantity} x {l.Sku} is more than the {p.Quantity} still open on order {e.ExternalId} (sold net of earlier refunds and credits).");
+            // Taxed like the original line: the sale's tax rate and place of supply.
+            var (taxable, taxes) = Tax.Line(l.Quantity, l.Rate, l.Discount, RefundRate(e, l.Sku, p), l.TaxAmount, e.PricesIncludeTax, State.PlaceOfSupply);
+            // The refund that closes a position takes exactly what is left when it differs from it by rounding only (each
+            // earlier part rounded its own share), so a fully refunded line never keeps or overshoots a cent. Otherwise no
+            // component gives back more than is still open on it.
+            var closes = p.IsService ? Math.Abs(taxable - p.Taxable) <= Drift : l.Quantity == p.Quantity && Math.Abs(taxable - p.Taxable) <= Drift;
+            if (closes) (taxable, taxes) = (p.Taxable, p.Taxes);
+            else taxes = taxes.Select(t => t with { Amount = Math.Min(t.Amount, p.Taxes.Where(o => o.Name == t.Name).Sum(o => o.Amount)) }).ToList();
+            if (taxable > p.Taxable)
+                return (null, null, $"Refund {e.RefundId}: refunding {taxable} (before tax) for {l.Sku} is more than the {p.Taxable} still open on order {e.ExternalId} (sold net of earlier refunds and credits).");
+            var line = new VoucherLine { Sku = l.Sku, Item = p.Item, Description = p.Description, IsService = p.IsService, Quantity = l.Quantity, Rate = l.Rate, Taxable = taxable, Taxes = taxes };
+            var after = PostingPlanner.Subtract(p, line);
+            // A service's units close with its value, not with each partial refund.
+            positions[l.Sku] = p.IsService ? after with { Quantity = closes ? 0 : p.Quantity } : after;
+            lines.Add(line);
+        }
+        return (lines, positions, null);
+    }
+
+    void PostCancel(CanonicalEvent cancel)
+    {
+        var open = State.Lines.Values.Where(p => p.IsOpen).OrderBy(p => p.Sku, StringComparer.Ordinal).ToList();
+        if (open.Count > 0)
+            Add(planner.NewVoucher(VoucherType.CreditNote, planned, cancel, State, open.Select(PostingPlanner.Full).ToList(), cancel.ExternalId, State.SaleNumber ?? SaleLink, "CN|cancel"), cancel);
+        else if (cancel.EventId == planned.EventId) Note = "Nothing is open on the order: nothing to cancel.";
+        var closed = State.Lines.ToDictionary(p => p.Key, p => p.Value with { Quantity = 0, Taxable = 0, Taxes = [] }, StringComparer.Ordinal);
+        State = State with { Lines = closed, CancelPosted = true };
+        CoverRefunds();
+    }
+
+    /// <summary>After the cancellation's credit note nothing is billed: refunds not credited by then are covered by it.</summary>
+    void CoverRefunds()
+    {
+        var covered = Facts.Refunds.Keys.Where(id => !State.Credited.Contains(id)).Order(StringComparer.Ordinal).ToList();
+        if (covered.Count == 0) return;
+        if (planned.Kind == EventKind.Refund && covered.Contains(planned.RefundId!))
+            Note = $"Refund {planned.RefundId} is covered by the cancellation's credit note: nothing more to post.";
+        else if (planned.Kind is EventKind.Update && planned.EventId != Facts.Cancel?.EventId)
+            Note = "The order is cancelled: the edit posts nothing.";
+        State = State with { Credited = [.. State.Credited, .. covered] };
+    }
+
+    /// <summary>
+    /// Units out of stock per SKU, from the facts: sold (after edits) − units its refunds restocked − on cancellation the
+    /// units still with the order (sold less the units refunds took back, restocked or not; a value-only refund takes none).
+    /// The movement is that less what was moved before, so stock follows the facts, not the order they came in.
+    /// </summary>
+    void MoveStock()
+    {
+        var stockOut = new Dictionary<string, decimal>(State.StockOut, StringComparer.Ordinal);
+        var credited = State.Credited.Where(Facts.Refunds.ContainsKey).Select(id => Facts.Refunds[id]).ToList();
+        var kept = Facts.Cancel?.Lines.Where(l => !l.Restock).Select(l => l.Sku).ToHashSet(StringComparer.Ordinal) ?? [];
+        var moves = new List<(string, decimal)>();
+        foreach (var (sku, p) in State.Sold.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (p.IsService || p.Item is not { } item) continue;
+            var lines = credited.SelectMany(r => r.Lines.Where(l => l.Sku == sku).Select(l => (Refund: r, Line: l))).ToList();
+            var restocked = lines.Where(x => x.Line.Restock).Sum(x => x.Line.Quantity);
+            var taken = lines.Where(x => !x.Refund.ValueOnly).Sum(x => x.Line.Quantity);
+            var target = p.Quantity - restocked;
+            if (State.CancelPosted && !kept.Contains(sku)) target -= Math.Max(0, p.Quantity - taken);
+            target = Math.Clamp(target, 0, Math.Max(0, p.Quantity));
+            var delta = target - stockOut.GetValueOrDefault(sku);
+            if (delta != 0) moves.Add((item, -delta));
+            stockOut[sku] = target;
+        }
+        Moves.AddRange(PostingPlanner.Moves(moves));
+        State = State with { StockOut = stockOut };
+    }
+}
