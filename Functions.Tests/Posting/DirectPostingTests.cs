@@ -149,6 +149,32 @@ public sealed class DirectPostingTests(HostFixture host) : IClassFixture<HostFix
     }
 
     [Fact]
+    public async Task A_row_from_before_facts_were_kept_takes_its_first_gross_snapshot_as_the_order_as_sold()
+    {
+        // Written by the earlier layout: 3 sold, 1 refunded (restocked), 2 open; stock 10 - 3 + 1 = 8.
+        await _books.PutItemAsync("OLD-W", "Widget", 8);
+        var open = new SkuPosition { Sku = "OLD-W", Item = "OLD-W", Description = "OLD-W", TaxRate = 18, Rate = 100, Quantity = 2, Taxable = 200, Taxes = [new("CGST", 9, 18), new("SGST", 9, 18)] };
+        var legacy = new OrderState
+        {
+            ConnectionId = _connection, ExternalId = "OLD-1", SaleNumber = "SV/26-27/999001", PlaceOfSupply = "29",
+            Lines = new(StringComparer.Ordinal) { ["OLD-W"] = open }, Vouchers = ["SV/26-27/999001", "CN/26-27/999001"],
+        };
+        Assert.NotNull(await host.Service<OrderStore>().TrySaveAsync(legacy, null, CancellationToken.None));
+
+        // A platform snapshot read gross of refunds (3 as sold): nothing is billed again, nothing moves.
+        var same = await Poster.PostAsync(Event(EventKind.Update, _connection, "OLD-1", "2026-06-05", [L("OLD-W", 3, 100, 18)], "29"), CancellationToken.None);
+        Assert.Empty(same.VoucherNumbers);
+        Assert.Equal(8m, await _books.StockAsync("OLD-W"));
+        // Later events post as usual: a refund of one more unit, and the next snapshot that adds one.
+        var refund = await PostOneAsync(Event(EventKind.Refund, _connection, "OLD-1", "2026-06-06", [L("OLD-W", 1, 100, 0)], refundId: "R2"));
+        Assert.Equal(118m, refund.Totals.Total);
+        Assert.Equal(9m, await _books.StockAsync("OLD-W"));
+        var dn = await PostOneAsync(Event(EventKind.Update, _connection, "OLD-1", "2026-06-07", [L("OLD-W", 4, 100, 18)], "29"));
+        Assert.Equal((VoucherType.DebitNote, 118m), (dn.Type, dn.Totals.Total));
+        Assert.Equal(8m, await _books.StockAsync("OLD-W"));
+    }
+
+    [Fact]
     public async Task Events_for_an_order_whose_sale_has_not_arrived_are_held_with_that_reason()
     {
         foreach (var kind in new[] { EventKind.Update, EventKind.Refund, EventKind.Cancel })

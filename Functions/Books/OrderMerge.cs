@@ -14,6 +14,11 @@ public static class OrderMerge
     /// <returns>The merged facts, and a note and activity status when the event changes nothing (stale, already known).</returns>
     public static (OrderFacts Facts, string? Note, string? Status) Merge(OrderFacts facts, CanonicalEvent e, IReadOnlyCollection<string> credited)
     {
+        // The refunds a snapshot lists are facts of their own; one already known (told by its own delivery) stays as told.
+        foreach (var listed in e.Refunds)
+            if (listed.RefundId is { } id && !facts.Refunds.ContainsKey(id))
+                facts = facts with { Refunds = new(facts.Refunds, StringComparer.Ordinal) { [id] = listed with { ConnectionId = e.ConnectionId } } };
+        if (e.Refunds.Count > 0) e = e with { Refunds = [] };
         switch (e.Kind)
         {
             case EventKind.Sale or EventKind.Update:
@@ -47,14 +52,15 @@ public static class OrderMerge
     {
         var c = VersionOf(a).CompareTo(VersionOf(b));
         if (c != 0) return c > 0;
-        // At the same version an edit restates the sale, not the other way round.
+        // At the same version an edit restates the sale, not the other way round; of two sales, the later dated.
         if (a.Kind != b.Kind) return a.Kind == EventKind.Update;
+        if (a.Date != b.Date) return a.Date > b.Date;
         return string.CompareOrdinal(a.EventId, b.EventId) > 0;
     }
 
-    /// <summary>The platform's version; without one, a sale is as old as its date (every edit of it is newer) and an edit is as new as its arrival.</summary>
+    /// <summary>The platform's version; without one, a sale is older than any edit (a Custom order.created) and an edit is as new as its arrival.</summary>
     public static DateTimeOffset VersionOf(CanonicalEvent e) =>
-        e.Version ?? (e.Kind == EventKind.Sale ? new DateTimeOffset(e.Date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : e.ReceivedAt);
+        e.Version ?? (e.Kind == EventKind.Sale ? DateTimeOffset.MinValue : e.ReceivedAt);
 
     /// <summary>
     /// Whether a refund was made before an edit (Custom: the edit's lines are net of those): by their moments when both

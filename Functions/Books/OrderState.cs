@@ -34,6 +34,8 @@ public sealed record OrderState
     public Dictionary<string, List<VoucherLine>> CreditedLines { get; init; } = new(StringComparer.Ordinal);
     /// <summary>Whether the cancellation's credit note is posted: nothing is billed any more, later edits post nothing.</summary>
     public bool CancelPosted { get; init; }
+    /// <summary>A row from before facts were kept: its first snapshot read gross of refunds is taken as the order as sold (OrderMigration).</summary>
+    public bool Baseline { get; init; }
     /// <summary>Per external SKU, the units this order has taken out of stock as posted so far (movements are target − this).</summary>
     public Dictionary<string, decimal> StockOut { get; init; } = new(StringComparer.Ordinal);
     /// <summary>Events held (kept, not in the books yet) by event id: when their fact posts, their activity entries say so.</summary>
@@ -84,6 +86,8 @@ public sealed record PostingPlan
 {
     public required string EventId { get; init; }
     public List<Voucher> Vouchers { get; init; } = [];
+    /// <summary>Written by rows of layout 0 only (the open lines after the plan): read once, by OrderMigration.</summary>
+    public Dictionary<string, SkuPosition>? NewLines { get; init; }
     public List<StockMove> Moves { get; init; } = [];
     /// <summary>External SKUs without an item, counted once per event.</summary>
     public List<string> Unmapped { get; init; } = [];

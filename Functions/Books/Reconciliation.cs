@@ -42,7 +42,13 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
             PostRefunds();
             if (Facts.Cancel is { } cancel) PostCancel(cancel);
         }
-        else CoverRefunds();
+        else
+        {
+            // Nothing is billed any more, but a snapshot made before the cancellation and delivered after it still says
+            // which units the order took: stock follows it.
+            KeepSoldForStock();
+            CoverRefunds();
+        }
         MoveStock();
         Release();
     }
@@ -143,6 +149,19 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
     void PostEdit()
     {
         if (Facts.Latest is not { } latest) return;
+        if (State.Baseline && !latest.LinesNetOfEarlierRefunds)
+        {
+            // A row from before facts were kept holds its lines net of refunds it never recorded by id: the first snapshot
+            // read gross after the upgrade is the order as sold, not a change (OrderMigration).
+            KeepSoldForStock();
+            // What it sold beyond what is open was refunded before the upgrade: one credited refund stands for it, so stock
+            // (moved by the old rules already) stays where it is.
+            var before = State.Sold.Values.Where(p => !p.IsService && State.Lines.GetValueOrDefault(p.Sku)?.Quantity is var open && p.Quantity > (open ?? 0))
+                .Select(p => new CanonicalLine { Sku = p.Sku, Quantity = p.Quantity - (State.Lines.GetValueOrDefault(p.Sku)?.Quantity ?? 0), Rate = p.Rate, Restock = true }).ToList();
+            var facts = Facts with { Refunds = new(Facts.Refunds, StringComparer.Ordinal) { [OrderMigration.RefundedBefore] = latest with { Kind = EventKind.Refund, RefundId = OrderMigration.RefundedBefore, Lines = before, Refunds = [] } } };
+            State = State with { Baseline = false, Facts = facts, Credited = [.. State.Credited, OrderMigration.RefundedBefore] };
+            return;
+        }
         var mapped = latest.Lines.Concat(Facts.Refunds.Values.SelectMany(r => r.Lines)).Select(l => l.Sku).Distinct(StringComparer.Ordinal)
             .ToDictionary(sku => sku, ItemOf, StringComparer.Ordinal);
         var (gross, lines) = GrossLines(latest, mapped);
@@ -204,6 +223,18 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         State = State with { Sold = sold, Lines = open };
     }
 
+    void KeepSoldForStock()
+    {
+        if (Facts.Latest is not { } latest) return;
+        var mapped = latest.Lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal).ToDictionary(sku => sku, ItemOf, StringComparer.Ordinal);
+        var (gross, lines) = GrossLines(latest, mapped);
+        var target = PostingPlanner.Positions(gross, lines);
+        var sold = new Dictionary<string, SkuPosition>(State.Sold, StringComparer.Ordinal);
+        foreach (var sku in sold.Keys.ToList()) if (!target.ContainsKey(sku)) sold[sku] = sold[sku] with { Quantity = 0, Taxable = 0, Taxes = [] };
+        foreach (var (sku, p) in target) sold[sku] = p;
+        State = State with { Sold = sold };
+    }
+
     void PostRefunds()
     {
         var waiting = Facts.Refunds.Values.Where(r => !State.Credited.Contains(r.RefundId!))
@@ -243,7 +274,8 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
             // The refund that closes a position takes exactly what is left when it differs from it by rounding only (each
             // earlier part rounded its own share), so a fully refunded line never keeps or overshoots a cent. Otherwise no
             // component gives back more than is still open on it.
-            var closes = p.IsService ? Math.Abs(taxable - p.Taxable) <= Drift : l.Quantity == p.Quantity && Math.Abs(taxable - p.Taxable) <= Drift;
+            // A service is refunded by value, so only a single minor unit of rounding closes it: 9.98 of 10.00 shipping is 9.98.
+            var closes = p.IsService ? Math.Abs(taxable - p.Taxable) <= Tax.Money.MinorUnit : l.Quantity == p.Quantity && Math.Abs(taxable - p.Taxable) <= Drift;
             if (closes) (taxable, taxes) = (p.Taxable, p.Taxes);
             else taxes = taxes.Select(t => t with { Amount = Math.Min(t.Amount, p.Taxes.Where(o => o.Name == t.Name).Sum(o => o.Amount)) }).ToList();
             if (taxable > p.Taxable)

@@ -47,6 +47,11 @@ public sealed record CanonicalEvent
     /// <summary>Test orders post in the TEST series and move no stock.</summary>
     public bool IsTest { get; init; }
     public IReadOnlyList<CanonicalLine> Lines { get; init; } = [];
+    /// <summary>
+    /// The refunds a snapshot lists (Shopify refunds[], WooCommerce refunds), each a refund event with the event id its own
+    /// delivery would have: posting merges them by refund id, so none is credited twice and the snapshot is read gross of them.
+    /// </summary>
+    public IReadOnlyList<CanonicalEvent> Refunds { get; init; } = [];
     /// <summary>The source's own status word, kept for the activity log ("Paid", "processing", ...).</summary>
     public string? SourceStatus { get; init; }
     public DateTimeOffset ReceivedAt { get; init; }

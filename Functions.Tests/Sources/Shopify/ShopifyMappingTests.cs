@@ -19,8 +19,8 @@ public sealed class ShopifyMappingTests
 
     static EventDraft Single(SourceMapping m) => Assert.Single(Assert.IsType<SourceMapping.Events>(m).Drafts);
 
-    /// <summary>An update's snapshot: its first draft (the refunds it lists follow as drafts of their own).</summary>
-    static EventDraft Snapshot(SourceMapping m) => Assert.IsType<SourceMapping.Events>(m).Drafts[0] is { Event.Kind: EventKind.Update } d ? d : throw new Xunit.Sdk.XunitException("the first draft is not the update");
+    /// <summary>An update's snapshot (the refunds it lists ride on it).</summary>
+    static EventDraft Snapshot(SourceMapping m) => Single(m) is { Event.Kind: EventKind.Update } d ? d : throw new Xunit.Sdk.XunitException("the draft is not an update");
 
     [Fact]
     public void Orders_create_is_the_sale_with_each_line_its_tax_and_the_buyer()
@@ -114,18 +114,18 @@ public sealed class ShopifyMappingTests
     [Fact]
     public void Orders_updated_is_the_order_as_sold_gross_of_the_refunds_it_lists_and_each_listed_refund_is_its_own_event()
     {
-        var drafts = Assert.IsType<SourceMapping.Events>(Map("orders/updated", ShopSamples.Bytes("shopify", "orders-updated.json"))).Drafts;
-        var (d, refund) = (drafts[0], Assert.Single(drafts, x => x.Event.Kind == EventKind.Refund));
-        Assert.Equal(2, drafts.Count);
+        var d = Single(Map("orders/updated", ShopSamples.Bytes("shopify", "orders-updated.json")));
+        var refund = Assert.Single(d.Event.Refunds);
         Assert.Equal(EventKind.Update, d.Event.Kind);
         Assert.Equal("update|450789469|2008-01-12T11:15:02-05:00", d.DedupeKey);
         Assert.Equal(new DateOnly(2008, 1, 12), d.Event.Date);
         Assert.Equal(new DateTimeOffset(2008, 1, 12, 16, 15, 2, TimeSpan.Zero), d.Event.Version);
         // The black iPod was refunded: current_quantity 0 plus the 1 its listed refund took is the 1 sold.
         Assert.Equal([("IPOD2008GREEN", 1m), ("IPOD2008RED", 1m), ("IPOD2008BLACK", 1m)], d.Event.Lines.Select(l => (l.Sku, l.Quantity)));
-        // The refund it lists, under the key refunds/create uses: credited once, whichever delivery tells it first.
-        Assert.Equal("refund|450789469|509562969", refund.DedupeKey);
-        Assert.Equal(("IPOD2008BLACK", 1m, true), (refund.Event.Lines[0].Sku, refund.Event.Lines[0].Quantity, refund.Event.Lines[0].Restock));
+        // The refund it lists rides on it with the event id refunds/create gives it: credited once, whichever comes first.
+        Assert.Equal(Connectors.Ingest.EventIds.For(ShopSamples.Connection(Platform.Shopify).Id, "refund|450789469|509562969"), refund.EventId);
+        Assert.Equal(("509562969", EventKind.Refund), (refund.RefundId, refund.Kind));
+        Assert.Equal(("IPOD2008BLACK", 1m, true), (refund.Lines[0].Sku, refund.Lines[0].Quantity, refund.Lines[0].Restock));
     }
 
     [Fact]
@@ -141,9 +141,9 @@ public sealed class ShopifyMappingTests
                 ["line_item_id"] = li!["id"]!.GetValue<long>(), ["quantity"] = 1, ["restock_type"] = "return", ["line_item"] = li.DeepClone(),
             }).ToArray());
         });
-        var drafts = Assert.IsType<SourceMapping.Events>(Map("orders/updated", body)).Drafts;
-        Assert.Equal([1m, 1m, 1m], drafts[0].Event.Lines.Select(l => l.Quantity));
-        Assert.Equal(3, Assert.Single(drafts, d => d.Event.Kind == EventKind.Refund).Event.Lines.Count);
+        var update = Single(Map("orders/updated", body)).Event;
+        Assert.Equal([1m, 1m, 1m], update.Lines.Select(l => l.Quantity));
+        Assert.Equal(3, Assert.Single(update.Refunds).Lines.Count);
     }
 
     [Fact]
@@ -360,10 +360,10 @@ public sealed class ShopifyMappingTests
         Assert.Contains(kept, l => l.Sku == "shipping");
         var body = ShopSamples.Edited("shopify", "orders-updated.json", o =>
             Paid(o)["refunds"]![0]!["refund_shipping_lines"] = JsonNode.Parse(Encoding.UTF8.GetString(ShopSamples.Bytes("shopify", ShippingLines)))!["refund_shipping_lines"]!.DeepClone());
-        var drafts = Assert.IsType<SourceMapping.Events>(Map("orders/updated", body)).Drafts;
+        var update = Single(Map("orders/updated", body)).Event;
         // Shipping stays as charged on the snapshot (a later update billing the rest of it posts nothing); the refund credits its part.
-        Assert.Contains(drafts[0].Event.Lines, l => l.Sku == "shipping" && l.Rate == 5.00m);
-        Assert.Contains(Assert.Single(drafts, x => x.Event.Kind == EventKind.Refund).Event.Lines, l => l.Sku == "shipping");
+        Assert.Contains(update.Lines, l => l.Sku == "shipping" && l.Rate == 5.00m);
+        Assert.Contains(Assert.Single(update.Refunds).Lines, l => l.Sku == "shipping");
     }
 
     [Fact]
@@ -406,6 +406,8 @@ public sealed class ShopifyMappingTests
         Assert.Equal("cancel|450789469", d.DedupeKey);
         Assert.Equal(EventKind.Cancel, d.Event.Kind);
         Assert.Equal(new DateOnly(2008, 1, 11), d.Event.Date);
+        // Only the cancellation's refund (restock_type cancel, in refunds[]) restocks: the order's own lines come back with none.
+        Assert.All(d.Event.Lines, l => Assert.False(l.Restock));
     }
 
     [Fact]

@@ -82,8 +82,19 @@ public sealed class ShopifyPostingTests(HostFixture host) : IClassFixture<HostFi
         Assert.Equal("posted", settled.GetProperty("status").GetString());
         Assert.Equal(2, (await _books.VouchersAsync(c.Id, Order, 2)).Length);
 
-        // Cancelled: a credit note for what is still open (one unit, 118.00), the tin back in stock.
-        var cancelled = ShopSamples.Edited("shopify", "orders-create--india-inclusive.json", o => { o["cancelled_at"] = "2026-05-28T10:00:00+05:30"; o["cancel_reason"] = "customer"; });
+        // Cancelled with the last unit restocked: Shopify lists the cancellation's refund (restock_type cancel), which
+        // credits what is still open (one unit, 118.00) and puts the tin back in stock.
+        var cancelled = ShopSamples.Edited("shopify", "orders-create--india-inclusive.json", o =>
+        {
+            o["cancelled_at"] = "2026-05-28T10:00:00+05:30";
+            o["updated_at"] = "2026-05-28T10:00:00+05:30";
+            o["cancel_reason"] = "customer";
+            var refund = JsonNode.Parse(RefundOfOneUnit())!;
+            refund["id"] = 931800000002L;
+            refund["refund_line_items"]![0]!["id"] = 931800000102L;
+            refund["refund_line_items"]![0]!["restock_type"] = "cancel";
+            o["refunds"] = new JsonArray(JsonNode.Parse(RefundOfOneUnit()), refund);
+        });
         Assert.Equal("accepted", await DeliverAsync(c, "orders/cancelled", cancelled));
         var notes = OfType(await _books.VouchersAsync(c.Id, Order, 3), "credit-note");
         Assert.Equal(2, notes.Length);

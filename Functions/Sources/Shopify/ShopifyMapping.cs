@@ -36,6 +36,14 @@ public static class ShopifyMapping
             foreach (var s in o.ShippingLines ?? [])
                 if (ShippingLine(s) is { } line) lines.Add(line);
         }
+        else
+        {
+            // Shopify records what a cancellation restocks as the cancellation's refund (restock_type cancel), listed in
+            // refunds[]; the order's own lines say only that nothing else comes back (orderCancel with restock: false).
+            for (var i = 0; i < o.LineItems.Count; i++)
+                if (o.LineItems[i] is { Quantity: > 0 } li)
+                    lines.Add(new CanonicalLine { Sku = SkuOf(li.Sku, li.ProductId, li.VariantId, $"line_items[{i}]", li.Id), Quantity = li.Quantity.Value, Restock = false });
+        }
         if (snapshot) lines = SameSku.Merge(lines);
         var (country, region) = Region(o.ShippingAddress, o.BillingAddress);
         return new CanonicalEvent

@@ -48,17 +48,17 @@ public sealed class ShopifySource : IWebhookSource
         {
             return topic switch
             {
-                "orders/create" when !saleOnPaid => Order(topic, body, EventKind.Sale, deliveryKey, receivedAt),
-                "orders/paid" when saleOnPaid => Order(topic, body, EventKind.Sale, deliveryKey, receivedAt),
+                "orders/create" when !saleOnPaid => Order(topic, body, EventKind.Sale, deliveryKey, receivedAt, connection.Id),
+                "orders/paid" when saleOnPaid => Order(topic, body, EventKind.Sale, deliveryKey, receivedAt, connection.Id),
                 // The topic that does not create the sale only records the step: payment changes no line, and an order not
                 // yet a sale (saleOn=paid) has nothing to update.
                 "orders/create" or "orders/paid" => Recorded(topic, body),
                 // orders/edited sends an order_edit (additions/removals), not the order: the orders/updated that follows carries the lines.
                 "orders/edited" when IsOrderEdit(body, out var editedOrder) => new SourceMapping.Recorded(topic, editedOrder ?? "(unknown)", "Order edited; the orders/updated delivery that follows carries the new lines."),
                 "orders/updated" or "orders/edited" when saleOnPaid && !IsPaid(body) => Recorded(topic, body),
-                "orders/updated" or "orders/edited" => Order(topic, body, EventKind.Update, deliveryKey, receivedAt),
+                "orders/updated" or "orders/edited" => Order(topic, body, EventKind.Update, deliveryKey, receivedAt, connection.Id),
                 "orders/cancelled" when saleOnPaid && !IsPaid(body) => Recorded(topic, body),
-                "orders/cancelled" => Order(topic, body, EventKind.Cancel, deliveryKey, receivedAt),
+                "orders/cancelled" => Order(topic, body, EventKind.Cancel, deliveryKey, receivedAt, connection.Id),
                 "refunds/create" => Refund(topic, body, deliveryKey, receivedAt),
                 "products/update" or "products/create" => Product(topic, body, deliveryKey, receivedAt),
                 _ => new SourceMapping.Ignored(Clip(topic), $"Topic '{Clip(topic)}' is not posted."),
@@ -70,7 +70,7 @@ public sealed class ShopifySource : IWebhookSource
         }
     }
 
-    static SourceMapping Order(string topic, ReadOnlyMemory<byte> body, EventKind kind, string? deliveryKey, DateTimeOffset receivedAt)
+    static SourceMapping Order(string topic, ReadOnlyMemory<byte> body, EventKind kind, string? deliveryKey, DateTimeOffset receivedAt, string connectionId)
     {
         var order = ShopBody.Read(body, ShopifyJson.Default.ShopifyOrder, out var error);
         if (order is null) return new SourceMapping.Invalid(topic, error!, PeekId(body));
@@ -83,11 +83,11 @@ public sealed class ShopifySource : IWebhookSource
             // Each new state of the order is a new snapshot; a redelivery of the same state is a duplicate.
             _ => $"update|{e.ExternalId}|{ShopBody.Blank(order.UpdatedAt) ?? Storage.Keys.Hash(body.Span)}",
         };
-        List<EventDraft> drafts = [new EventDraft(e, key)];
-        // The refunds a snapshot lists, under the key refunds/create uses: one refund, whichever delivery tells it first.
+        // The refunds a snapshot lists ride on it, each with the event id refunds/create gives it: posting merges them by
+        // refund id, so a refund is credited once whichever delivery tells it first, and the delivery stays one event.
         if (kind is EventKind.Update or EventKind.Cancel)
-            drafts.AddRange(ShopifyMapping.ListedRefunds(order, receivedAt).Select(r => new EventDraft(r, $"refund|{r.ExternalId}|{r.RefundId}")));
-        return new SourceMapping.Events(topic, drafts, deliveryKey);
+            e = e with { Refunds = ShopifyMapping.ListedRefunds(order, receivedAt).Select(r => r with { EventId = EventIds.For(connectionId, $"refund|{r.ExternalId}|{r.RefundId}") }).ToList() };
+        return new SourceMapping.Events(topic, [new EventDraft(e, key)], deliveryKey);
     }
 
     static SourceMapping Refund(string topic, ReadOnlyMemory<byte> body, string? deliveryKey, DateTimeOffset receivedAt)

@@ -57,7 +57,7 @@ public sealed class WooCommerceSource : IWebhookSource
         {
             return topic switch
             {
-                "order.created" or "order.updated" => Order(topic, body, receivedAt),
+                "order.created" or "order.updated" => Order(topic, body, receivedAt, connection.Id),
                 // order.deleted fires when an order is moved to the trash (wp_trash_post, class-wc-webhook.php), and
                 // order.restored brings it back: neither changes what was sold. Only a status of cancelled or refunded does.
                 "order.deleted" => Kept(topic, body, "moved to the trash: not a cancellation, the books are unchanged (cancel the order in WooCommerce to reverse it)"),
@@ -72,7 +72,7 @@ public sealed class WooCommerceSource : IWebhookSource
         }
     }
 
-    static SourceMapping Order(string topic, ReadOnlyMemory<byte> body, DateTimeOffset receivedAt)
+    static SourceMapping Order(string topic, ReadOnlyMemory<byte> body, DateTimeOffset receivedAt, string connectionId)
     {
         var o = ShopBody.Read(body, WooJson.Default.WooOrder, out var error);
         if (o is null) return new SourceMapping.Invalid(topic, error!, PeekId(body));
@@ -87,18 +87,13 @@ public sealed class WooCommerceSource : IWebhookSource
                 if (sale.Lines.Count == 0) throw new PayloadFieldException("line_items must hold at least one line with a quantity.");
                 // The same key whichever delivery first shows the order paid: it posts once.
                 drafts.Add(new EventDraft(sale, $"sale|{id}"));
-                var refunds = o.Refunds ?? [];
-                // The snapshot's lines stay as ordered (gross of refunds, which Woo lists beside them), so it never credits a
-                // refund: each refund is its own fact, below. date_modified_gmt versions it.
-                if (topic == "order.updated")
+                // Each refund is its own fact, carried by the snapshot that lists it (one event per delivery, as before refunds
+                // were read) and credited once by refund id at posting. The snapshot's lines stay as ordered, gross of them.
+                var refunds = new List<CanonicalEvent>();
+                var listed = o.Refunds ?? [];
+                for (var i = 0; i < listed.Count; i++)
                 {
-                    var update = WooMapping.Order(o, EventKind.Update, receivedAt);
-                    var version = ShopBody.Blank(o.DateModifiedGmt) ?? ShopBody.Blank(o.DateModified) ?? Storage.Keys.Hash(body.Span);
-                    drafts.Add(new EventDraft(update with { Lines = SameSku.Merge([.. update.Lines]) }, $"update|{id}|{version}"));
-                }
-                for (var i = 0; i < refunds.Count; i++)
-                {
-                    var r = refunds[i];
+                    var r = listed[i];
                     if (r.Id is not { } refundId) throw new PayloadFieldException($"refunds[{i}].id is required.");
                     if (r.Total == 0) continue;
                     var refund = WooMapping.Order(o, EventKind.Refund, receivedAt) with
@@ -110,8 +105,16 @@ public sealed class WooCommerceSource : IWebhookSource
                         SourceStatus = ShopBody.Blank(r.Reason) ?? status,
                     };
                     // A refund beyond what the order still has open credits nothing more.
-                    if (refund.Lines.Count > 0) drafts.Add(new EventDraft(refund, $"refund|{id}|{refund.RefundId}"));
+                    if (refund.Lines.Count > 0) refunds.Add(refund with { EventId = EventIds.For(connectionId, $"refund|{id}|{refund.RefundId}") });
                 }
+                if (topic == "order.updated")
+                {
+                    // date_modified_gmt versions the snapshot.
+                    var update = WooMapping.Order(o, EventKind.Update, receivedAt);
+                    var version = ShopBody.Blank(o.DateModifiedGmt) ?? ShopBody.Blank(o.DateModified) ?? Storage.Keys.Hash(body.Span);
+                    drafts.Add(new EventDraft(update with { Lines = SameSku.Merge([.. update.Lines]), Refunds = refunds }, $"update|{id}|{version}"));
+                }
+                else if (refunds.Count > 0) drafts[0] = drafts[0] with { Event = sale with { Refunds = refunds } };
                 return new SourceMapping.Events(topic, drafts);
             }
             case "cancelled":
