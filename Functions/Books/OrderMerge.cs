@@ -24,8 +24,8 @@ public static class OrderMerge
             case EventKind.Sale or EventKind.Update:
             {
                 var sale = facts.Sale ?? (e.Kind == EventKind.Sale ? e : null);
-                var latest = facts.Latest;
-                if (latest is null || Newer(e, latest)) return (facts with { Sale = sale, Latest = e }, null, null);
+                var latest = facts.Snapshot;
+                if (latest is null || Newer(e, latest)) return (facts with { Sale = sale, Latest = e.EventId == sale?.EventId ? null : e }, null, null);
                 if (latest.EventId == e.EventId || e.Kind == EventKind.Sale) return (facts with { Sale = sale }, null, null);
                 return (facts with { Sale = sale },
                     $"Stale: this edit is version {Describe(e)}, older than version {Describe(latest)} already applied; it changes nothing.",

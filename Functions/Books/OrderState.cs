@@ -55,8 +55,11 @@ public sealed record OrderFacts
 {
     /// <summary>The event that made the order a sale: its lines are the sales voucher.</summary>
     public CanonicalEvent? Sale { get; init; }
-    /// <summary>The snapshot (sale or edit) with the highest version: what the order bills, before refunds.</summary>
+    /// <summary>The edit with the highest version when it is newer than the sale (null while the sale is the newest: not stored twice).</summary>
     public CanonicalEvent? Latest { get; init; }
+    /// <summary>The snapshot with the highest version: what the order bills, before refunds.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CanonicalEvent? Snapshot => Latest ?? Sale;
     public Dictionary<string, CanonicalEvent> Refunds { get; init; } = new(StringComparer.Ordinal);
     public CanonicalEvent? Cancel { get; init; }
 }

@@ -72,7 +72,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         {
             if (id == planned.EventId) continue;
             var fact = Facts.Refunds.Values.FirstOrDefault(r => r.EventId == id)
-                ?? (Facts.Latest?.EventId == id ? Facts.Latest : Facts.Cancel?.EventId == id ? Facts.Cancel : null);
+                ?? (Facts.Snapshot?.EventId == id ? Facts.Snapshot : Facts.Cancel?.EventId == id ? Facts.Cancel : null);
             var done = fact is null ? State.SalePosted : fact.Kind == EventKind.Refund ? State.Credited.Contains(fact.RefundId!) : State.SalePosted;
             if (!done) continue;
             held.Remove(id);
@@ -144,11 +144,11 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
 
     /// <summary>The rate a refund is credited at: the sale's for a refund made before the latest (Custom) edit, else the open line's.</summary>
     decimal RefundRate(CanonicalEvent refund, string sku, SkuPosition open) =>
-        Facts.Latest is { LinesNetOfEarlierRefunds: true } latest && OrderMerge.MadeBefore(refund, latest) && RateBefore(sku) is { } rate ? rate : open.TaxRate;
+        Facts.Snapshot is { LinesNetOfEarlierRefunds: true } latest && OrderMerge.MadeBefore(refund, latest) && RateBefore(sku) is { } rate ? rate : open.TaxRate;
 
     void PostEdit()
     {
-        if (Facts.Latest is not { } latest) return;
+        if (Facts.Snapshot is not { } latest) return;
         if (State.Baseline && !latest.LinesNetOfEarlierRefunds)
         {
             // A row from before facts were kept holds its lines net of refunds it never recorded by id: the first snapshot
@@ -225,7 +225,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
 
     void KeepSoldForStock()
     {
-        if (Facts.Latest is not { } latest) return;
+        if (Facts.Snapshot is not { } latest) return;
         var mapped = latest.Lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal).ToDictionary(sku => sku, ItemOf, StringComparer.Ordinal);
         var (gross, lines) = GrossLines(latest, mapped);
         var target = PostingPlanner.Positions(gross, lines);

@@ -44,7 +44,7 @@ public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers
             // Every SKU the order's facts name: a sale arriving after an edit or a refund posts their lines too.
             var skus = e.Lines.Select(l => l.Sku);
             if (order?.Facts is { } facts)
-                skus = skus.Concat((facts.Latest?.Lines ?? []).Concat(facts.Refunds.Values.SelectMany(r => r.Lines)).Select(l => l.Sku));
+                skus = skus.Concat((facts.Snapshot?.Lines ?? []).Concat(facts.Refunds.Values.SelectMany(r => r.Lines)).Select(l => l.Sku));
             skus = skus.Concat(e.Refunds.SelectMany(r => r.Lines).Select(l => l.Sku)).Distinct(StringComparer.Ordinal);
             var items = await skuMaps.ResolveAllAsync(e.ConnectionId, skus, ct);
             OrderState basis;

@@ -8,6 +8,13 @@ namespace Connectors.Sources.Shops;
 /// </summary>
 public static class GstStates
 {
+    /// <summary>
+    /// Place of supply of a buyer outside India: GSTN's state code 96, "Other Country", the code GSTR-1 takes for exports.
+    /// Such a supply is inter-state (IGST Act s.7(5)(a)) and zero-rated (s.16(1)(a)): posting charges IGST when the shop
+    /// charged tax, and posts the line untaxed as a zero-rated export when it did not.
+    /// </summary>
+    public const string OutsideIndia = "96";
+
     static readonly Dictionary<string, string> ByCode = new(StringComparer.OrdinalIgnoreCase)
     {
         ["JK"] = "01", // Jammu and Kashmir
@@ -67,17 +74,37 @@ public static class GstStates
         var r = region.Trim();
         if (r.StartsWith("IN-", StringComparison.OrdinalIgnoreCase)) r = r[3..];
         if (r.Length == 2 && char.IsAsciiDigit(r[0]) && char.IsAsciiDigit(r[1]))
-            return ByCode.ContainsValue(r) || r is "25" or "28" or "97" ? r : null;
+            return ByCode.ContainsValue(r) || r is "25" or "28" or "97" or OutsideIndia ? r : null;
         return ByCode.TryGetValue(r, out var code) || ByName.TryGetValue(r.Replace("&", "and"), out code) ? code : null;
     }
 
     /// <summary>
-    /// Place of supply for the canonical event: the GST code for India (null when the state is unknown, so posting treats
-    /// the sale as intra-state rather than guessing), otherwise the region code as the shop sent it.
+    /// Place of supply for the canonical event, from one address (the delivery address, else billing: IGST Act s.10(1)(a),
+    /// where the movement of the goods ends). India: the GST state code of the first region that is one (codes, ISO
+    /// 3166-2:IN, names), null when none is (posting then assumes the home state and says so on the voucher). Another
+    /// country: <see cref="OutsideIndia"/>. No country: only a full state name or a GST code is trusted (two-letter
+    /// codes are ambiguous across countries: AR, GA, MN are US states too), else null.
     /// </summary>
-    public static string? PlaceOfSupply(string? countryCode, string? region)
+    public static string? PlaceOfSupply(string? countryCode, params string?[] regions)
     {
-        if (string.Equals(countryCode?.Trim(), "IN", StringComparison.OrdinalIgnoreCase)) return CodeFor(region);
-        return ShopBody.Blank(region)?.ToUpperInvariant();
+        var country = ShopBody.Blank(countryCode);
+        if (country is not null && !IsIndia(country)) return OutsideIndia;
+        foreach (var region in regions)
+        {
+            if (country is null && region?.Trim() is { Length: <= 3 } code && !code.All(char.IsAsciiDigit)) continue;
+            if (CodeFor(region) is { } gst) return gst;
+        }
+        return null;
     }
+
+    /// <summary>India as a country code or name ("IN", "IND", "India").</summary>
+    public static bool IsIndia(string country) => country.Trim() is var c && (c.Equals("IN", StringComparison.OrdinalIgnoreCase) || c.Equals("IND", StringComparison.OrdinalIgnoreCase) || c.Equals("India", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Whether a tax line's title names a cess (Shopify tax_lines[].title, WooCommerce tax_lines[].label or rate_code):
+    /// "Compensation Cess", "GST Cess", "Cess". India's Compensation Cess is levied beside GST under the GST (Compensation
+    /// to States) Act 2017 (s.8) and is returned and accounted for separately, so it is never folded into CGST/SGST.
+    /// </summary>
+    public static bool IsCess(string? title) =>
+        title is not null && System.Text.RegularExpressions.Regex.IsMatch(title, @"(^|[^A-Za-z])cess([^A-Za-z]|$)", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 }
