@@ -47,6 +47,61 @@ public sealed class TaxRulesTests
         Assert.Throws<PostingRejectedException>(() => rules.Line(1, 10, 11, 18, null, false, "29"));
     }
 
+    static decimal Of(IReadOnlyList<TaxAmount> taxes, string name) => taxes.Where(t => t.Name == name).Sum(t => t.Amount);
+
+    [Fact]
+    public void Place_of_supply_decides_cgst_sgst_igst_and_a_zero_rated_export()
+    {
+        var rules = Rules("gst");
+        // 1000 at 18 %, home state 29. To Karnataka (29): CGST 90 + SGST 90 (CGST Act s.9, SGST Act).
+        var (_, home) = rules.Line(1, 1000, 0, 18, null, false, "29");
+        Assert.Equal([("CGST", 9m, 90m), ("SGST", 9m, 90m)], home.Select(t => (t.Name, t.Rate, t.Amount)));
+        // To Maharashtra (27): IGST 180 (IGST Act s.5, s.7(1)).
+        Assert.Equal([("IGST", 18m, 180m)], rules.Line(1, 1000, 0, 18, null, false, "27").Taxes.Select(t => (t.Name, t.Rate, t.Amount)));
+        // Abroad (96) with tax charged: inter-state (IGST Act s.7(5)(a)), IGST 180, an export with payment of IGST (s.16(3)(b)).
+        Assert.Equal([("IGST", 18m, 180m)], rules.Line(1, 1000, 0, 18, null, false, TaxRules.OutsideIndia).Taxes.Select(t => (t.Name, t.Rate, t.Amount)));
+        Assert.Equal(TaxRules.ExportWithIgst, rules.SupplyType("96", 180));
+        // Abroad with no tax charged: taxable 1000, no tax lines, a zero-rated export (s.16(1)(a), under LUT s.16(3)(a)).
+        var (taxable, none) = rules.Line(1, 1000, 0, 0, null, false, "96");
+        Assert.Equal(1000m, taxable);
+        Assert.Empty(none);
+        Assert.Equal(TaxRules.ZeroRatedExport, rules.SupplyType("96", 0));
+        Assert.Null(rules.SupplyType("27", 180));
+        // No place of supply: the home state is assumed, and said so.
+        Assert.True(rules.IsAssumed(null));
+        Assert.False(rules.IsAssumed("29"));
+        // VAT books keep their behaviour: one VAT line wherever the buyer is, nothing assumed, no export marks.
+        var vat = Rules("vat", "EUR");
+        Assert.Equal([("VAT", 18m, 180m)], vat.Line(1, 1000, 0, 18, null, false, "96").Taxes.Select(t => (t.Name, t.Rate, t.Amount)));
+        Assert.False(vat.IsAssumed(null));
+        Assert.Null(vat.SupplyType("96", 0));
+    }
+
+    [Fact]
+    public void A_cess_is_its_own_component_never_part_of_cgst_sgst_or_igst()
+    {
+        var rules = Rules("gst");
+        // 1000 at 28 % GST + 12 % Compensation Cess (rate 40, of which cess 12), home state: CGST 140 + SGST 140 + Cess 120.
+        var (taxable, home) = rules.Line(1, 1000, 0, 40, null, false, "29", cessRate: 12);
+        Assert.Equal(1000m, taxable);
+        Assert.Equal([("CGST", 14m, 140m), ("SGST", 14m, 140m), ("Cess", 12m, 120m)], home.Select(t => (t.Name, t.Rate, t.Amount)));
+        // Inter-state: IGST 280 + Cess 120.
+        Assert.Equal([("IGST", 28m, 280m), ("Cess", 12m, 120m)], rules.Line(1, 1000, 0, 40, null, false, "27", 12).Taxes.Select(t => (t.Name, t.Rate, t.Amount)));
+        // Stated by the shop: 400 of which cess 120 -> the cess as stated, the 280 rest split into CGST 140 + SGST 140.
+        Assert.Equal([140m, 140m, 120m], rules.Line(1, 1000, 0, 40, 400, false, "29", 12, 120).Taxes.Select(t => t.Amount));
+        // Stated as one figure (a Shopify refund's total_tax): shared by rate, 140 + 140 + 120.
+        Assert.Equal([140m, 140m, 120m], rules.Line(1, 1000, 0, 40, 400, false, "29", 12).Taxes.Select(t => t.Amount));
+        // Gross 1400: each component = 1400 x its rate / 140, taxable = the rest.
+        var (net, gross) = rules.Line(1, 1400, 0, 40, null, true, "29", 12);
+        Assert.Equal((1000m, 140m, 140m, 120m), (net, Of(gross, "CGST"), Of(gross, "SGST"), Of(gross, "Cess")));
+        // Rounded per component, half away from zero: 333.33 -> CGST 46.6662 = 46.67, SGST 46.67, Cess 39.9996 = 40.00.
+        Assert.Equal([46.67m, 46.67m, 40.00m], rules.Line(1, 333.33m, 0, 40, null, false, "29", 12).Taxes.Select(t => t.Amount));
+        // The journal account is Output Cess.
+        Assert.Equal("Output Cess", Journal.TaxAccount(TaxRules.Cess));
+        // VAT books: one VAT line at the whole rate, as before.
+        Assert.Equal([("VAT", 40m, 400m)], Rules("vat", "EUR").Line(1, 1000, 0, 40, null, false, null, 12).Taxes.Select(t => (t.Name, t.Rate, t.Amount)));
+    }
+
     [Theory]
     [InlineData(2026, 4, 1, 4, "26-27")]
     [InlineData(2027, 3, 31, 4, "26-27")]

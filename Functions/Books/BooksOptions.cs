@@ -17,11 +17,13 @@ public sealed class BooksOptions
     public string Book { get; set; } = "main";
     /// <summary>IANA time zone of the books ("Europe/Brussels"): a document a source timestamps in UTC is dated in it. Empty: dates as written.</summary>
     public string TimeZone { get; set; } = "";
+    /// <summary>Books:RoundOffLimit: the largest residue between the platform's total and ours put on a Round off line; beyond it the sale fails.</summary>
+    public decimal RoundOffLimit { get; set; } = 1.00m;
 
     /// <summary>The books' time zone, or null when TimeZone is empty (dates stay as the source wrote them).</summary>
     public TimeZoneInfo? Zone => string.IsNullOrWhiteSpace(TimeZone) ? null : TimeZoneInfo.FindSystemTimeZoneById(TimeZone.Trim());
 
-    public const string ValidationMessage = "Books settings are invalid: Books__TaxRegime must be gst, vat or none; Books__HomeState a two-digit GST state code (gst); Books__Currency a three-letter ISO code; Books__FinancialYearStartMonth 1 to 12; Books__Book not empty; Books__TimeZone empty or an IANA time zone.";
+    public const string ValidationMessage = "Books settings are invalid: Books__TaxRegime must be gst, vat or none; Books__HomeState a two-digit GST state code (gst); Books__Currency a three-letter ISO code; Books__FinancialYearStartMonth 1 to 12; Books__Book not empty; Books__TimeZone empty or an IANA time zone; Books__RoundOffLimit 0 or more.";
 
     /// <summary>What is wrong with these settings, or null.</summary>
     public string? Problem()
@@ -33,6 +35,7 @@ public sealed class BooksOptions
         if (string.IsNullOrWhiteSpace(Book) || Book.Length > 40) return "Books:Book must be a short non-empty name.";
         if (!string.IsNullOrWhiteSpace(TimeZone) && !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone.Trim(), out _))
             return $"Books:TimeZone must be an IANA time zone such as Europe/Brussels or Asia/Kolkata, not '{TimeZone}'.";
+        if (RoundOffLimit < 0) return $"Books:RoundOffLimit must be 0 or more, not {RoundOffLimit}.";
         return null;
     }
 

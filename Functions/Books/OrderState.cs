@@ -24,6 +24,8 @@ public sealed record OrderState
     public OrderFacts Facts { get; init; } = new();
     /// <summary>Whether the sales voucher is posted (its number lands in SaleNumber when the plan completes).</summary>
     public bool SalePosted { get; init; }
+    /// <summary>The tax rate each SKU was sold at (the sale's lines are not kept once posted): a refund made before a later edit is credited at it.</summary>
+    public Dictionary<string, decimal> SaleTaxRates { get; init; } = new(StringComparer.Ordinal);
     /// <summary>Per external SKU, what the sale and the edit notes posted: the order as sold, gross of refunds.</summary>
     public Dictionary<string, SkuPosition> Sold { get; init; } = new(StringComparer.Ordinal);
     /// <summary>Per external SKU, what the order still bills: Sold less every refund and the cancellation credited.</summary>
@@ -71,7 +73,11 @@ public sealed record SkuPosition
     public string? Item { get; init; }
     public required string Description { get; init; }
     public bool IsService { get; init; }
+    /// <summary>Null: Sales; a gift card's liability account, or Round off.</summary>
+    public string? Account { get; init; }
     public decimal TaxRate { get; init; }
+    /// <summary>The part of TaxRate that is cess (CanonicalLine.CessRate), posted as its own "Cess" component: a refund or edit of the line credits it like the sale.</summary>
+    public decimal CessRate { get; init; }
     public decimal Rate { get; init; }
     public decimal Quantity { get; init; }
     public decimal Taxable { get; init; }

@@ -11,8 +11,21 @@ namespace Connectors.Books;
 /// the books it leads to do not depend on the order the events arrive in (docs/order-of-arrival.md).
 /// </summary>
 /// <param name="zone">The books' time zone (BooksOptions.Zone): a document timestamped in UTC is dated in it; null: dates as written.</param>
-public sealed class PostingPlanner(TaxRules tax, string currency, TimeZoneInfo? zone = null)
+/// <param name="roundOffLimit">Books:RoundOffLimit: the largest residue a sale puts on a Round off line.</param>
+/// <param name="yearStartMonth">Books:FinancialYearStartMonth: the GST credit-note deadline is 30 November after the supply's year.</param>
+public sealed class PostingPlanner(TaxRules tax, string currency, TimeZoneInfo? zone = null, decimal roundOffLimit = 1.00m, int yearStartMonth = 4)
 {
+    internal decimal RoundOffLimit => roundOffLimit;
+
+    /// <summary>CGST Act s.34(2): a credit note reduces output tax only if issued by 30 November following the end of the financial year of the supply.</summary>
+    internal bool PastCreditNoteDeadline(DateOnly supply, DateOnly note)
+    {
+        // The year of the supply starts in `start` and ends within start + 1 (or in December of `start` for calendar years):
+        // either way the deadline is 30 November of start + 1.
+        var start = supply.Month >= yearStartMonth ? supply.Year : supply.Year - 1;
+        return note > new DateOnly(start + 1, 11, 30);
+    }
+
     public const string TestPrefix = "TEST-";
 
     public static bool IsTest(CanonicalEvent e) => e.IsTest || e.ExternalId.StartsWith(TestPrefix, StringComparison.OrdinalIgnoreCase);
@@ -73,8 +86,14 @@ public sealed class PostingPlanner(TaxRules tax, string currency, TimeZoneInfo? 
 
     internal VoucherLine SaleLine(CanonicalLine l, string? placeOfSupply, bool inclusive, IReadOnlyDictionary<string, string?> items)
     {
+        if (l.IsGiftCard)
+        {
+            // Not a supply: the money is owed to the card's holder until it is redeemed, so no tax and no stock.
+            var owed = tax.Money.Round(l.Quantity * l.Rate - l.Discount);
+            return new VoucherLine { Sku = l.Sku, Description = l.Description ?? "Gift card", IsService = true, Quantity = l.Quantity, Rate = l.Rate, Taxable = owed, Account = Journal.GiftCardLiability };
+        }
         var item = l.IsService ? null : items.GetValueOrDefault(l.Sku);
-        var (taxable, taxes) = tax.Line(l.Quantity, l.Rate, l.Discount, l.TaxRate, l.TaxAmount, inclusive, placeOfSupply);
+        var (taxable, taxes) = tax.Line(l.Quantity, l.Rate, l.Discount, l.TaxRate, l.TaxAmount, inclusive, placeOfSupply, l.CessRate, l.CessAmount);
         var description = l.IsService ? l.Description ?? l.Sku : item is null ? $"Unmapped SKU {l.Sku}" : l.Description ?? item;
         return new VoucherLine { Sku = l.Sku, Item = item, Description = description, IsService = l.IsService, Quantity = l.Quantity, Rate = l.Rate, Taxable = taxable, Taxes = taxes };
     }
@@ -88,14 +107,14 @@ public sealed class PostingPlanner(TaxRules tax, string currency, TimeZoneInfo? 
             var l = lines[i];
             result[l.Sku] = result.TryGetValue(l.Sku, out var p)
                 ? p with { Quantity = p.Quantity + l.Quantity, Taxable = p.Taxable + l.Taxable, Taxes = TaxDifference(l.Taxes.Select(t => t with { Amount = -t.Amount }).ToList(), p.Taxes) }
-                : new SkuPosition { Sku = l.Sku, Item = l.Item, Description = l.Description, IsService = l.IsService, TaxRate = source[i].TaxRate, Rate = l.Rate, Quantity = l.Quantity, Taxable = l.Taxable, Taxes = l.Taxes.ToList() };
+                : new SkuPosition { Sku = l.Sku, Item = l.Item, Description = l.Description, IsService = l.IsService, Account = l.Account, TaxRate = l.Account is null ? source[i].TaxRate : 0, CessRate = l.Account is null ? source[i].CessRate : 0, Rate = l.Rate, Quantity = l.Quantity, Taxable = l.Taxable, Taxes = l.Taxes.ToList() };
         }
         return result;
     }
 
     internal static VoucherLine Full(SkuPosition p) => new()
     {
-        Sku = p.Sku, Item = p.Item, Description = p.Description, IsService = p.IsService, Quantity = p.Quantity, Rate = p.Rate, Taxable = p.Taxable, Taxes = p.Taxes,
+        Sku = p.Sku, Item = p.Item, Description = p.Description, IsService = p.IsService, Account = p.Account, Quantity = p.Quantity, Rate = p.Rate, Taxable = p.Taxable, Taxes = p.Taxes,
     };
 
     internal static SkuPosition Subtract(SkuPosition p, VoucherLine l) =>
@@ -120,12 +139,22 @@ public sealed class PostingPlanner(TaxRules tax, string currency, TimeZoneInfo? 
 
     /// <param name="source">The fact the voucher documents (its date and reference).</param>
     /// <param name="key">Unique per voucher of this plan: the posting key is the planned event's id plus it, so a retried plan posts the same voucher once.</param>
-    internal Voucher NewVoucher(string type, CanonicalEvent planned, CanonicalEvent source, OrderState order, List<VoucherLine> lines, string reference, string? linkedTo, string key) => new Voucher
+    /// <remarks>
+    /// GST books: an order that named no place of supply is posted in the home state (CGST + SGST), and its vouchers show
+    /// that state with PlaceOfSupplyAssumed; a buyer outside India (96) is marked a zero-rated export, or an export with IGST.
+    /// </remarks>
+    internal Voucher NewVoucher(string type, CanonicalEvent planned, CanonicalEvent source, OrderState order, List<VoucherLine> lines, string reference, string? linkedTo, string key)
     {
-        Type = type, Date = DateOf(source), Reference = reference, LinkedTo = linkedTo, Customer = order.Customer ?? source.Customer?.Name,
-        PlaceOfSupply = order.PlaceOfSupply, Lines = lines, IsTest = order.IsTest, Currency = currency,
-        ConnectionId = order.ConnectionId, ExternalId = order.ExternalId, PostingKey = planned.EventId + "|" + key,
-    }.Completed();
+        var assumed = tax.IsAssumed(order.PlaceOfSupply);
+        var voucher = new Voucher
+        {
+            Type = type, Date = DateOf(source), Reference = reference, LinkedTo = linkedTo, Customer = order.Customer ?? source.Customer?.Name,
+            PlaceOfSupply = assumed ? tax.HomeState : order.PlaceOfSupply, PlaceOfSupplyAssumed = assumed ? true : null,
+            Lines = lines, IsTest = order.IsTest, Currency = currency,
+            ConnectionId = order.ConnectionId, ExternalId = order.ExternalId, PostingKey = planned.EventId + "|" + key,
+        }.Completed();
+        return voucher with { SupplyType = tax.SupplyType(order.PlaceOfSupply, voucher.Totals.Tax) };
+    }
 
     internal static List<StockMove> Moves(IEnumerable<(string Item, decimal Delta)> moves) =>
         moves.GroupBy(m => m.Item, StringComparer.Ordinal).Select(g => new StockMove(g.Key, g.Sum(m => m.Delta))).Where(m => m.Delta != 0).OrderBy(m => m.ItemSku, StringComparer.Ordinal).ToList();

@@ -53,8 +53,37 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         Release();
     }
 
+    /// <summary>The position a sale's round-off line is kept under, so a cancellation reverses it and edits leave it alone.</summary>
+    public const string RoundOffSku = "round-off";
+
+    /// <summary>
+    /// The residue between what the platform charged and the lines rounded one by one (or parts not read, such as Shopify
+    /// duties), as a Round off line; beyond Books:RoundOffLimit the sale fails with both figures.
+    /// </summary>
+    VoucherLine? RoundOff(CanonicalEvent sale, List<VoucherLine> lines)
+    {
+        if (sale.PlatformTotal is not { } charged) return null;
+        var ours = lines.Sum(l => l.Total);
+        var residue = charged - ours;
+        if (residue == 0) return null;
+        if (Math.Abs(residue) > planner.RoundOffLimit)
+            throw new Posting.PostingRejectedException($"The sale of order {sale.ExternalId} adds up to {ours} but the platform charged {charged}: the difference {residue} is more than the round-off limit {planner.RoundOffLimit} (Books__RoundOffLimit); not posted.");
+        return new VoucherLine { Sku = RoundOffSku, Description = "Round off", IsService = true, Quantity = 1, Rate = residue, Taxable = residue, Account = Journal.RoundOff };
+    }
+
     void Add(Voucher v, CanonicalEvent source)
     {
+        // A credit note for a supply of an earlier financial year issued after 30 November of the next may not reduce
+        // output GST (CGST Act s.34(2)): the customer is credited in full, against Sales returns, and the GST stands.
+        if (v.Type == VoucherType.CreditNote && Tax.Regime == Regime.Gst && Facts.Sale is { } sale && planner.PastCreditNoteDeadline(planner.DateOf(sale), v.Date))
+        {
+            v = (v with
+            {
+                Lines = v.Lines.Select(l => l with { Taxable = l.Total, Taxes = [], Account = Journal.SalesReturns }).ToList(),
+                Note = $"Issued after the GST deadline for a supply of {planner.DateOf(sale):yyyy-MM-dd} (30 November after its financial year, CGST Act s.34(2)): a financial credit note against Sales returns; output GST is not reduced.",
+            }).Completed();
+            Note = Note is null ? v.Note : Note + " " + v.Note;
+        }
         Vouchers.Add(v);
         _sources.Add(source.EventId);
     }
@@ -101,10 +130,23 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
             PlaceOfSupply = PostingPlanner.Clean(sale.PlaceOfSupply), Customer = sale.Customer?.Name, CustomerKey = PostingPlanner.CustomerKey(sale.Customer), IsTest = isTest,
         };
         var lines = sale.Lines.Select(l => planner.SaleLine(l, State.PlaceOfSupply, sale.PricesIncludeTax, items)).ToList();
-        var positions = PostingPlanner.Positions(sale.Lines, lines);
-        Add(planner.NewVoucher(VoucherType.Sales, planned, sale, State, lines, sale.ExternalId, null, "SV"), sale);
+        var source = sale.Lines.ToList();
+        if (RoundOff(sale, lines) is { } roundOff)
+        {
+            lines.Add(roundOff);
+            source.Add(new CanonicalLine { Sku = RoundOffSku, IsService = true, Quantity = 1, Rate = roundOff.Rate });
+        }
+        var positions = PostingPlanner.Positions(source, lines);
+        Add(planner.NewVoucher(VoucherType.Sales, planned, sale, State, lines, sale.ExternalId, null, "SV") with { PlatformTotal = sale.PlatformTotal }, sale);
         Unmapped.AddRange(sale.Lines.Where(l => !l.IsService && items.GetValueOrDefault(l.Sku) is null).Select(l => l.Sku).Distinct(StringComparer.Ordinal));
-        State = State with { SalePosted = true, Sold = positions, Lines = new(positions, StringComparer.Ordinal) };
+        // Once posted, the sale's lines live on in Sold; the fact keeps what ordering needs (its version, date, customer) and
+        // each SKU's tax rate, so the order row stays small.
+        State = State with
+        {
+            SalePosted = true, Sold = positions, Lines = new(positions, StringComparer.Ordinal),
+            SaleTaxRates = sale.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().TaxRate, StringComparer.Ordinal),
+            Facts = Facts with { Sale = sale with { Lines = [], Refunds = [] } },
+        };
     }
 
     /// <summary>
@@ -140,7 +182,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
     }
 
     /// <summary>The tax rate a SKU was sold at before the latest edit (the sale's): a refund made before that edit is a refund of that sale.</summary>
-    decimal? RateBefore(string sku) => Facts.Sale?.Lines.FirstOrDefault(x => x.Sku == sku)?.TaxRate;
+    decimal? RateBefore(string sku) => State.SaleTaxRates.TryGetValue(sku, out var rate) ? rate : null;
 
     /// <summary>The rate a refund is credited at: the sale's for a refund made before the latest (Custom) edit, else the open line's.</summary>
     decimal RefundRate(CanonicalEvent refund, string sku, SkuPosition open) =>
@@ -148,7 +190,8 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
 
     void PostEdit()
     {
-        if (Facts.Snapshot is not { } latest) return;
+        // No edit newer than the sale: the sale's lines are what Sold holds already.
+        if (Facts.Latest is not { } latest) return;
         if (State.Baseline && !latest.LinesNetOfEarlierRefunds)
         {
             // A row from before facts were kept holds its lines net of refunds it never recorded by id: the first snapshot
@@ -169,7 +212,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         var sold = new Dictionary<string, SkuPosition>(State.Sold, StringComparer.Ordinal);
         var open = new Dictionary<string, SkuPosition>(State.Lines, StringComparer.Ordinal);
         List<VoucherLine> up = [], down = [];
-        foreach (var sku in sold.Keys.Union(target.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (var sku in sold.Keys.Union(target.Keys, StringComparer.Ordinal).Where(k => k != RoundOffSku).Order(StringComparer.Ordinal))
         {
             var before = sold.GetValueOrDefault(sku) is { IsOpen: true } b ? b : null;
             var after = target.GetValueOrDefault(sku);
@@ -225,7 +268,8 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
 
     void KeepSoldForStock()
     {
-        if (Facts.Snapshot is not { } latest) return;
+        // No edit newer than the sale: the sale's lines are what Sold holds already.
+        if (Facts.Latest is not { } latest) return;
         var mapped = latest.Lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal).ToDictionary(sku => sku, ItemOf, StringComparer.Ordinal);
         var (gross, lines) = GrossLines(latest, mapped);
         var target = PostingPlanner.Positions(gross, lines);
@@ -242,6 +286,9 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         foreach (var refund in waiting)
         {
             var (lines, open, refused) = Credit(refund);
+            // More per unit than the unit was sold for is wrong whatever comes later: the refund itself fails.
+            if (refused is not null && refused.Contains(" a unit, more than ", StringComparison.Ordinal) && refund.EventId == planned.EventId)
+                throw new Posting.PostingRejectedException(refused);
             if (refused is not null)
             {
                 if (refund.EventId == planned.EventId)
@@ -280,13 +327,32 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
             else taxes = taxes.Select(t => t with { Amount = Math.Min(t.Amount, p.Taxes.Where(o => o.Name == t.Name).Sum(o => o.Amount)) }).ToList();
             if (taxable > p.Taxable)
                 return (null, null, $"Refund {e.RefundId}: refunding {taxable} (before tax) for {l.Sku} is more than the {p.Taxable} still open on order {e.ExternalId} (sold net of earlier refunds and credits).");
-            var line = new VoucherLine { Sku = l.Sku, Item = p.Item, Description = p.Description, IsService = p.IsService, Quantity = l.Quantity, Rate = l.Rate, Taxable = taxable, Taxes = taxes };
+            // A unit is never refunded for more than it was sold for (before tax, within a minor unit of rounding), unless
+            // the source marks the line as a fee or compensation.
+            // A refund a Custom edit is net of is part of that edit's arithmetic and is credited as it implies.
+            var inEdit = Facts.Latest is { LinesNetOfEarlierRefunds: true } edit && OrderMerge.MadeBefore(e, edit);
+            if (!p.IsService && !l.IsCompensation && !inEdit && l.Quantity > 0 && UnitPrice(l.Sku, sold) is { } unit
+                && taxable / l.Quantity > unit + Tax.Money.MinorUnit)
+                return (null, null, $"Refund {e.RefundId}: {l.Sku} is refunded at {Tax.Money.Round(taxable / l.Quantity)} a unit, more than the {Tax.Money.Round(unit)} it was sold for (before tax) on order {e.ExternalId}; mark the line as compensation if that is meant.");
+            var line = new VoucherLine { Sku = l.Sku, Item = p.Item, Description = p.Description, IsService = p.IsService, Account = p.Account, Quantity = l.Quantity, Rate = l.Rate, Taxable = taxable, Taxes = taxes };
             var after = PostingPlanner.Subtract(p, line);
             // A service's units close with its value, not with each partial refund.
             positions[l.Sku] = p.IsService ? after with { Quantity = closes ? 0 : p.Quantity } : after;
             lines.Add(line);
         }
         return (lines, positions, null);
+    }
+
+    /// <summary>What a unit of the SKU was sold for before tax: the dearer of the latest edit's price and the average of what was posted.</summary>
+    decimal? UnitPrice(string sku, SkuPosition sold)
+    {
+        decimal? best = sold.Quantity > 0 ? sold.Taxable / sold.Quantity : null;
+        foreach (var l in Facts.Latest?.Lines.Where(x => x.Sku == sku && x.Quantity > 0) ?? [])
+        {
+            var (taxable, _) = Tax.Line(l.Quantity, l.Rate, l.Discount, l.TaxRate, l.TaxAmount, Facts.Latest!.PricesIncludeTax, State.PlaceOfSupply);
+            if (best is null || taxable / l.Quantity > best) best = taxable / l.Quantity;
+        }
+        return best;
     }
 
     void PostCancel(CanonicalEvent cancel)

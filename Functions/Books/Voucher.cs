@@ -30,6 +30,8 @@ public sealed record VoucherLine
     public decimal Taxable { get; init; }
     public IReadOnlyList<TaxAmount> Taxes { get; init; } = [];
     public bool IsService { get; init; }
+    /// <summary>The account the taxable amount goes to: null for Sales; Gift card liability, Round off, Sales returns.</summary>
+    public string? Account { get; init; }
 
     public decimal Tax => Taxes.Sum(t => t.Amount);
     public decimal Total => Taxable + Tax;
@@ -51,9 +53,21 @@ public sealed record Voucher
     /// <summary>For notes: the sales voucher they adjust.</summary>
     public string? LinkedTo { get; init; }
     public string? Customer { get; init; }
+    /// <summary>GST state code of the place of supply ("29"); "96" for a buyer outside India (GSTR-1's "Other Country").</summary>
     public string? PlaceOfSupply { get; init; }
+    /// <summary>GST books: true when the order named no place of supply (no address, no state) and the home state was assumed; otherwise absent.</summary>
+    public bool? PlaceOfSupplyAssumed { get; init; }
+    /// <summary>
+    /// GST books, buyer outside India: "zero-rated export" when no tax was charged (IGST Act s.16(1)(a), supplied under bond
+    /// or LUT, s.16(3)(a)), "export with payment of IGST" when it was (s.16(3)(b)); otherwise absent.
+    /// </summary>
+    public string? SupplyType { get; init; }
     public IReadOnlyList<VoucherLine> Lines { get; init; } = [];
     public Totals Totals { get; init; } = new(0, 0, 0);
+    /// <summary>What the platform says it charged (the sales voucher), shown beside our total; a residue is on a Round off line.</summary>
+    public decimal? PlatformTotal { get; init; }
+    /// <summary>Why the voucher is not an ordinary one (a credit note past the GST deadline, a place of supply assumed, ...).</summary>
+    public string? Note { get; init; }
     public IReadOnlyList<JournalLine> Journal { get; init; } = [];
     public bool IsTest { get; init; }
     public string Currency { get; init; } = "";

@@ -42,6 +42,8 @@ public sealed record CanonicalEvent
     /// <summary>ISO 3166-1 alpha-2 country of the buyer, if known.</summary>
     public string? Country { get; init; }
     public string? Currency { get; init; }
+    /// <summary>What the platform says the order's total is (Shopify total_price, WooCommerce total, ...): the sale's residue goes on a Round off line.</summary>
+    public decimal? PlatformTotal { get; init; }
     /// <summary>True when line rates include tax (gross prices): posting splits them back into taxable + tax.</summary>
     public bool PricesIncludeTax { get; init; }
     /// <summary>Test orders post in the TEST series and move no stock.</summary>
@@ -72,14 +74,26 @@ public sealed record CanonicalLine
     public decimal Quantity { get; init; }
     /// <summary>Unit price before line discount; net or gross according to CanonicalEvent.PricesIncludeTax.</summary>
     public decimal Rate { get; init; }
-    /// <summary>Tax rate in percent (18 for 18 %).</summary>
+    /// <summary>Tax rate in percent (18 for 18 %), any cess included (28 % GST + 12 % cess = 40; CessRate says which part is cess).</summary>
     public decimal TaxRate { get; init; }
+    /// <summary>
+    /// The part of TaxRate that is a cess, in percent (12 for India's Compensation Cess at 12 %); 0 when none. GST books post
+    /// it as its own "Cess" component (journal "Output Cess"), never in CGST/SGST/IGST: the cess is levied beside GST under
+    /// the GST (Compensation to States) Act 2017, s.8. VAT books keep TaxRate as one VAT rate.
+    /// </summary>
+    public decimal CessRate { get; init; }
     /// <summary>Total discount on the line (not per unit), in the same basis as Rate.</summary>
     public decimal Discount { get; init; }
-    /// <summary>Tax the source itself computed for the line, when it states one; posting uses it when present.</summary>
+    /// <summary>Tax the source itself computed for the line, when it states one, any cess included; posting uses it when present.</summary>
     public decimal? TaxAmount { get; init; }
+    /// <summary>The part of TaxAmount that is cess, when the source states it (Shopify's cess tax_lines, WooCommerce's cess rate's taxes); null: posting shares TaxAmount between GST and the cess by their rates.</summary>
+    public decimal? CessAmount { get; init; }
     /// <summary>Shipping, fees and services: posted as service lines that move no stock.</summary>
     public bool IsService { get; init; }
+    /// <summary>A gift card sold (Shopify gift_card): a liability, not a supply: no tax, no stock, credited to Gift card liability.</summary>
+    public bool IsGiftCard { get; init; }
+    /// <summary>For refund lines: a fee or compensation the source marks as such, which may credit more per unit than the unit was sold for.</summary>
+    public bool IsCompensation { get; init; }
     /// <summary>For refund and cancel lines: whether the goods return to stock.</summary>
     public bool Restock { get; init; } = true;
     /// <summary>For product events: the stock level the shop reports, when it manages stock.</summary>

@@ -33,7 +33,8 @@ public sealed class JumpsellerMapTests
         Assert.Equal("EUR", e.Currency);
         Assert.False(e.PricesIncludeTax);
         Assert.Equal("DE", e.Country);
-        Assert.Equal("BE", e.PlaceOfSupply);
+        // Outside India (Berlin, DE-BE): GST's place of supply "96", Other Country.
+        Assert.Equal("96", e.PlaceOfSupply);
         Assert.Equal("DE123456789", e.Customer!.Key);
         Assert.Equal("jane.doe@example.com", e.Customer.Email);
         Assert.Equal("Jane Doe", e.Customer.Name);
@@ -49,6 +50,36 @@ public sealed class JumpsellerMapTests
 
         // The lines add up to Jumpseller's own total: 50 + 30 + 5 net, 9.50 + 5.70 + 0.95 tax = 101.15.
         Assert.Equal(101.15m, e.Lines.Sum(l => l.Quantity * l.Rate - l.Discount + l.TaxAmount!.Value));
+    }
+
+    [Fact]
+    public void A_sale_is_dated_when_Jumpseller_triggered_the_paid_event_not_when_the_order_was_placed()
+    {
+        // Placed on 20 March 2026 (created_at; the order has no paid time), order_paid triggered on 15 April 2026.
+        var body = Encoding.UTF8.GetBytes(Edit("jumpseller", "order_paid.json", o =>
+        {
+            o["order"]!["created_at"] = "2026-03-20 10:00:00 UTC";
+            o["order"]!["completed_at"] = "2026-03-20 10:00:00 UTC";
+        }));
+        SourceMapping MapAt(string? triggeredAt)
+        {
+            var headers = new HeaderDictionary { [JumpsellerSource.EventHeader] = "order_paid" };
+            if (triggeredAt is not null) headers[JumpsellerSource.TriggeredAtHeader] = triggeredAt;
+            return new JumpsellerSource().Map(Shop, headers, body, Now);
+        }
+        var paid = Assert.Single(Events(MapAt("2026-04-15 09:12:30.125 UTC")).Drafts).Event;
+        Assert.Equal(new DateOnly(2026, 4, 15), paid.Date);
+        Assert.Equal(new DateTimeOffset(2026, 4, 15, 9, 12, 30, 125, TimeSpan.Zero), paid.DateUtc);
+        Assert.Equal("26-27", Connectors.Books.FinancialYear.Label(paid.Date, 4));
+        // Without the header the payload's only date stands: created_at.
+        var placed = Assert.Single(Events(MapAt(null)).Drafts).Event;
+        Assert.Equal(new DateOnly(2026, 3, 20), placed.Date);
+        Assert.Equal("25-26", Connectors.Books.FinancialYear.Label(placed.Date, 4));
+        // In books on Asia/Kolkata time a payment at 20:00 UTC on 31 March is a sale of 1 April.
+        var late = Assert.Single(Events(MapAt("2026-03-31 20:00:00.000 UTC")).Drafts).Event;
+        Assert.Equal(new DateOnly(2026, 3, 31), late.Date);
+        var planner = new Connectors.Books.PostingPlanner(new Connectors.Books.TaxRules(new Connectors.Books.BooksOptions { TaxRegime = "vat", Currency = "EUR" }), "EUR", TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata"));
+        Assert.Equal(new DateOnly(2026, 4, 1), planner.DateOf(late));
     }
 
     [Fact]
@@ -137,7 +168,7 @@ public sealed class JumpsellerMapTests
         var e = Assert.Single(Events(Map("order_paid", paid)).Drafts).Event;
         Assert.Equal(369.2m, e.Lines.Sum(l => l.Quantity * l.Rate - l.Discount));
         Assert.Equal("GB", e.Country);
-        Assert.Equal("ENG", e.PlaceOfSupply);
+        Assert.Equal("96", e.PlaceOfSupply);
         Assert.Equal("test@gmail.com", e.Customer!.Key);
         Assert.Equal(new DateOnly(2023, 2, 10), e.Date);
     }

@@ -47,6 +47,25 @@ public sealed class SelldoneMapTests
         Assert.Equal(82.28m, SelldoneFinalPrice(Text("selldone", "PaymentOrder.json")));
     }
 
+    [Fact]
+    public void PaymentOrder_is_dated_when_the_buyer_paid_the_baskets_updated_at_not_its_created_at()
+    {
+        // Basket opened on 20 March 2026, paid (PaymentOrder) on 15 April 2026: a sale of GST year 26-27.
+        var body = Edit("selldone", "PaymentOrder.json", o =>
+        {
+            o["basket"]!["created_at"] = "2026-03-20T10:00:00.000000Z";
+            o["basket"]!["reserved_at"] = "2026-03-20T10:01:00.000000Z";
+            o["basket"]!["updated_at"] = "2026-04-15T09:12:30.000000Z";
+        });
+        var e = Assert.Single(Events(Map(body)).Drafts).Event;
+        Assert.Equal(new DateOnly(2026, 4, 15), e.Date);
+        Assert.Equal(new DateTimeOffset(2026, 4, 15, 9, 12, 30, TimeSpan.Zero), e.DateUtc);
+        Assert.Equal("26-27", Connectors.Books.FinancialYear.Label(e.Date, 4));
+        // A basket without updated_at falls back to created_at.
+        var bare = Edit("selldone", "PaymentOrder.json", o => { o["basket"]!["created_at"] = "2026-03-20T10:00:00.000000Z"; o["basket"]!.AsObject().Remove("updated_at"); });
+        Assert.Equal(new DateOnly(2026, 3, 20), Assert.Single(Events(Map(bare)).Drafts).Event.Date);
+    }
+
     /// <summary>What the buyer pays by Selldone's own order screens (BOrderPaymentTable.vue, SOrderBillCard.vue).</summary>
     static decimal SelldoneFinalPrice(string body)
     {

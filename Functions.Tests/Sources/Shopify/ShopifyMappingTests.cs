@@ -37,7 +37,8 @@ public sealed class ShopifyMappingTests
         Assert.Equal(new DateOnly(2008, 1, 10), e.Date);
         Assert.Equal("USD", e.Currency);
         Assert.Equal("US", e.Country);
-        Assert.Equal("KY", e.PlaceOfSupply);
+        // Kentucky, US: outside India, GST's place of supply "96" (Other Country).
+        Assert.Equal("96", e.PlaceOfSupply);
         Assert.False(e.PricesIncludeTax);
         Assert.False(e.IsTest);
         Assert.Equal("bob.norman@hostmail.com", e.Customer!.Key);
@@ -109,6 +110,59 @@ public sealed class ShopifyMappingTests
         Assert.Equal(EventKind.Sale, sale.Event.Kind);
         // Before payment an update of a saleOn=paid order has no sale to compare with: recorded, not queued.
         Assert.IsType<SourceMapping.Recorded>(Map("orders/updated", create, "paid"));
+    }
+
+    /// <summary>The India sample placed on 20 March 2026 (processed five seconds later) and paid on 15 April 2026.</summary>
+    static byte[] PlacedInMarchPaidInApril(Action<JsonObject>? more = null) => ShopSamples.Edited("shopify", "orders-create--india-inclusive.json", o =>
+    {
+        o["created_at"] = "2026-03-20T10:00:00+05:30";
+        o["processed_at"] = "2026-03-20T10:00:05+05:30";
+        o["updated_at"] = "2026-04-15T11:30:00+05:30";
+        o["financial_status"] = "paid";
+        more?.Invoke(o);
+    });
+
+    [Fact]
+    public void A_sale_is_dated_when_it_became_one_processed_at_on_create_and_the_payment_on_paid()
+    {
+        // saleOn=create: processed_at, the date Shopify shows on the order: 20 March, the last month of GST year 25-26.
+        var placed = Single(Map("orders/create", PlacedInMarchPaidInApril(), "create")).Event;
+        Assert.Equal(new DateOnly(2026, 3, 20), placed.Date);
+        Assert.Equal(new DateTimeOffset(2026, 3, 20, 4, 30, 5, TimeSpan.Zero), placed.DateUtc);
+        Assert.Equal("25-26", Connectors.Books.FinancialYear.Label(placed.Date, 4));
+
+        // saleOn=paid: orders/paid carries no transactions, so its updated_at (the payment) dates it: 15 April, year 26-27.
+        var paid = Single(Map("orders/paid", PlacedInMarchPaidInApril(), "paid")).Event;
+        Assert.Equal(new DateOnly(2026, 4, 15), paid.Date);
+        Assert.Equal(new DateTimeOffset(2026, 4, 15, 6, 0, 0, TimeSpan.Zero), paid.DateUtc);
+        Assert.Equal("26-27", Connectors.Books.FinancialYear.Label(paid.Date, 4));
+    }
+
+    [Fact]
+    public void On_paid_the_latest_successful_sale_or_capture_transaction_dates_the_sale_when_the_payload_lists_them()
+    {
+        var body = PlacedInMarchPaidInApril(o => o["transactions"] = JsonNode.Parse("""
+            [{"id":1,"kind":"authorization","status":"success","amount":"236.00","processed_at":"2026-03-20T10:00:06+05:30"},
+             {"id":2,"kind":"capture","status":"success","amount":"236.00","processed_at":"2026-04-14T23:50:00+05:30"},
+             {"id":3,"kind":"capture","status":"failure","amount":"236.00","processed_at":"2026-04-16T09:00:00+05:30"}]
+            """));
+        var e = Single(Map("orders/paid", body, "paid")).Event;
+        Assert.Equal(new DateOnly(2026, 4, 14), e.Date);
+        Assert.Equal(new DateTimeOffset(2026, 4, 14, 18, 20, 0, TimeSpan.Zero), e.DateUtc);
+    }
+
+    [Fact]
+    public void The_sales_moment_is_kept_so_the_books_time_zone_decides_its_date()
+    {
+        // A shop on New York time sells at 23:30 on 31 March: the shop's date is 31 March, but in the books' Asia/Kolkata
+        // (Books__TimeZone) it is 09:00 on 1 April, a sale of GST year 26-27 (posting converts DateUtc; Date is the fallback).
+        var body = PlacedInMarchPaidInApril(o => o["processed_at"] = "2026-03-31T23:30:00-04:00");
+        var e = Single(Map("orders/create", body)).Event;
+        Assert.Equal(new DateOnly(2026, 3, 31), e.Date);
+        var kolkata = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata");
+        Assert.Equal(new DateTime(2026, 4, 1, 9, 0, 0), TimeZoneInfo.ConvertTime(e.DateUtc!.Value, kolkata).DateTime);
+        var planner = new Connectors.Books.PostingPlanner(new Connectors.Books.TaxRules(new Connectors.Books.BooksOptions { TaxRegime = "gst", HomeState = "29", Currency = "INR" }), "INR", kolkata);
+        Assert.Equal(new DateOnly(2026, 4, 1), planner.DateOf(e));
     }
 
     [Fact]

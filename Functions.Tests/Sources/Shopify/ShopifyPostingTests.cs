@@ -106,6 +106,7 @@ public sealed class ShopifyPostingTests(HostFixture host) : IClassFixture<HostFi
     static byte[] OrderWithShipping(long id) => ShopSamples.Edited("shopify", "orders-create--india-inclusive.json", o =>
     {
         o["id"] = id;
+        o["total_price"] = "295.00";
         o["shipping_lines"] = JsonNode.Parse("""
             [{"id":4471236001,"title":"Standard","code":"Standard","price":"59.00","discounted_price":"59.00","discount_allocations":[],
               "tax_lines":[{"title":"CGST","price":"4.50","rate":0.09},{"title":"SGST","price":"4.50","rate":0.09}]}]
@@ -161,6 +162,46 @@ public sealed class ShopifyPostingTests(HostFixture host) : IClassFixture<HostFi
         Assert.Equal(2, mixed.GetProperty("lines").GetArrayLength());
         AssertBalanced(mixed);
         Assert.Equal(7m, await _books.StockAsync("TEA-ASSAM-250")); // 10 − 2 − 2 + 1 returned
+    }
+
+    /// <summary>The India sample as another order (an unmapped SKU, so no stock moves), processed and updated when given.</summary>
+    static byte[] DatedOrder(long id, string processedAt, string? updatedAt = null) => ShopSamples.Edited("shopify", "orders-create--india-inclusive.json", o =>
+    {
+        o["id"] = id;
+        o["created_at"] = processedAt;
+        o["processed_at"] = processedAt;
+        o["updated_at"] = updatedAt ?? processedAt;
+        o["line_items"]![0]!["sku"] = "TEA-DATED-1";
+    });
+
+    static (string Series, int Sequence) NumberOf(JsonElement voucher)
+    {
+        var parts = voucher.GetProperty("number").GetString()!.Split('/');
+        return ($"{parts[0]}/{parts[1]}", int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task A_sale_is_dated_and_numbered_in_the_year_it_became_a_sale_and_a_late_sale_takes_its_years_next_number()
+    {
+        // saleOn=paid: placed on 20 March 2026 (GST year 25-26), paid on 15 April 2026: a sale of 15 April, SV/26-27/….
+        var onPayment = await host.CreateConnectionAsync("shopify", extra: new { saleOn = "paid" });
+        Assert.Equal("recorded", await DeliverAsync(onPayment, "orders/create", DatedOrder(5734112650001, "2026-03-20T10:00:00+05:30")));
+        Assert.Equal("accepted", await DeliverAsync(onPayment, "orders/paid", DatedOrder(5734112650001, "2026-03-20T10:00:00+05:30", "2026-04-15T11:30:00+05:30")));
+        var paid = Assert.Single(await _books.VouchersAsync(onPayment.Id, "5734112650001", 1));
+        Assert.Equal("2026-04-15", paid.GetProperty("date").GetString());
+        Assert.Equal("SV/26-27", NumberOf(paid).Series);
+        Assert.Equal(236.00m, Total(paid, "total"));
+
+        // saleOn=create: processed_at dates it. A sale of 31 March posts first; one of 20 March arriving later is still
+        // a 25-26 sale and takes that series' next number: numbers follow posting order, not the dates.
+        var onCreate = await host.CreateConnectionAsync("shopify");
+        Assert.Equal("accepted", await DeliverAsync(onCreate, "orders/create", DatedOrder(5734112650002, "2026-03-31T18:00:00+05:30")));
+        var march31 = Assert.Single(await _books.VouchersAsync(onCreate.Id, "5734112650002", 1));
+        Assert.Equal("accepted", await DeliverAsync(onCreate, "orders/create", DatedOrder(5734112650003, "2026-03-20T09:00:00+05:30")));
+        var march20 = Assert.Single(await _books.VouchersAsync(onCreate.Id, "5734112650003", 1));
+        Assert.Equal(("2026-03-31", "2026-03-20"), (march31.GetProperty("date").GetString(), march20.GetProperty("date").GetString()));
+        Assert.Equal(("SV/25-26", "SV/25-26"), (NumberOf(march31).Series, NumberOf(march20).Series));
+        Assert.Equal(NumberOf(march31).Sequence + 1, NumberOf(march20).Sequence);
     }
 
     [Fact]

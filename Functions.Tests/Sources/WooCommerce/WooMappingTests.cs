@@ -30,7 +30,7 @@ public sealed class WooMappingTests
         var e = d.Event;
         Assert.Equal((EventKind.Sale, "727", (string?)null), (e.Kind, e.ExternalId, e.OrderName));
         Assert.Equal(new DateOnly(2017, 3, 22), e.Date);
-        Assert.Equal(("USD", "US", "CA"), (e.Currency, e.Country, e.PlaceOfSupply));
+        Assert.Equal(("USD", "US", "96"), (e.Currency, e.Country, e.PlaceOfSupply));
         Assert.Equal("john.doe@example.com", e.Customer!.Key);
         Assert.Equal("John Doe", e.Customer.Name);
         Assert.False(e.PricesIncludeTax);
@@ -114,6 +114,57 @@ public sealed class WooMappingTests
         Assert.Equal("27", sale.PlaceOfSupply);
         Assert.Equal(("woo-album", 15.00m, 18m, 2.70m), (sale.Lines[0].Sku, sale.Lines[0].Rate, sale.Lines[0].TaxRate, sale.Lines[0].TaxAmount));
         Assert.Equal(EventKind.Update, drafts[1].Event.Kind);
+    }
+
+    /// <summary>The on-hold order (a bank transfer) placed on 20 March 2026 and paid on 15 April 2026 (site time IST, +05:30).</summary>
+    static byte[] PlacedInMarchPaidInApril(bool withDatePaid) => ShopSamples.Edited("woocommerce", "order-updated--on-hold-to-processing.json", o =>
+    {
+        o["date_created"] = "2026-03-20T10:00:00";
+        o["date_created_gmt"] = "2026-03-20T04:30:00";
+        o["date_modified"] = "2026-04-15T11:30:00";
+        o["date_modified_gmt"] = "2026-04-15T06:00:00";
+        if (withDatePaid)
+        {
+            o["date_paid"] = "2026-04-15T11:29:58";
+            o["date_paid_gmt"] = "2026-04-15T05:59:58";
+        }
+    });
+
+    [Fact]
+    public void A_sale_is_dated_when_it_was_paid_date_paid_else_the_delivery_that_first_shows_it_processing()
+    {
+        // date_paid in the site's time zone is the voucher date; date_paid_gmt the moment (dated in Books:TimeZone when set).
+        var paid = Drafts(Map("order.updated", PlacedInMarchPaidInApril(withDatePaid: true)))[0].Event;
+        Assert.Equal(EventKind.Sale, paid.Kind);
+        Assert.Equal(new DateOnly(2026, 4, 15), paid.Date);
+        Assert.Equal(new DateTimeOffset(2026, 4, 15, 5, 59, 58, TimeSpan.Zero), paid.DateUtc);
+        Assert.Equal("26-27", Connectors.Books.FinancialYear.Label(paid.Date, 4));
+
+        // No date_paid (as in WooCommerce's own on-hold → processing payload): this delivery's date_modified.
+        var moved = Drafts(Map("order.updated", PlacedInMarchPaidInApril(withDatePaid: false)))[0].Event;
+        Assert.Equal(new DateOnly(2026, 4, 15), moved.Date);
+        Assert.Equal(new DateTimeOffset(2026, 4, 15, 6, 0, 0, TimeSpan.Zero), moved.DateUtc);
+
+        // A completed order without date_paid is dated by date_completed.
+        var completed = Drafts(Map("order.updated", ShopSamples.Edited("woocommerce", "order-updated--on-hold-to-processing.json", o =>
+        {
+            o["status"] = "completed";
+            o["date_completed"] = "2026-04-02T09:00:00";
+            o["date_completed_gmt"] = "2026-04-02T03:30:00";
+            o["date_modified"] = "2026-04-20T09:00:00";
+        })))[0].Event;
+        Assert.Equal(new DateOnly(2026, 4, 2), completed.Date);
+        Assert.Equal(new DateTimeOffset(2026, 4, 2, 3, 30, 0, TimeSpan.Zero), completed.DateUtc);
+
+        // A sale late in the site's 31 March is a sale of 1 April in books kept on Asia/Kolkata time.
+        var lateUtc = Drafts(Map("order.created", ShopSamples.Edited("woocommerce", "order-created.json", o =>
+        {
+            o["date_paid"] = "2026-03-31T20:00:00";
+            o["date_paid_gmt"] = "2026-03-31T23:00:00";
+        })))[0].Event;
+        Assert.Equal(new DateOnly(2026, 3, 31), lateUtc.Date);
+        var planner = new Connectors.Books.PostingPlanner(new Connectors.Books.TaxRules(new Connectors.Books.BooksOptions()), "INR", TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata"));
+        Assert.Equal(new DateOnly(2026, 4, 1), planner.DateOf(lateUtc));
     }
 
     [Fact]

@@ -81,4 +81,36 @@ public sealed class WooPostingTests(HostFixture host) : IClassFixture<HostFixtur
         Assert.Equal(19.99m, Total(seed, "total"));
         Assert.Equal("woo:42", seed.GetProperty("lines")[0].GetProperty("sku").GetString());
     }
+
+    [Fact]
+    public async Task An_order_placed_in_march_and_paid_in_april_is_a_sale_of_the_new_financial_year()
+    {
+        // Placed on hold on 20 March 2026 (GST year 25-26), paid on 15 April 2026 (date_paid): SV/26-27/…, dated 15 April.
+        void Dated(JsonObject o)
+        {
+            o["id"] = 2060;
+            o["date_created"] = "2026-03-20T10:00:00";
+            o["date_created_gmt"] = "2026-03-20T04:30:00";
+        }
+        var c = await host.CreateConnectionAsync("woocommerce");
+        Assert.Equal("recorded", await DeliverAsync(c.Path, "order.created", ShopSamples.Edited("woocommerce", "order-created--on-hold.json", o =>
+        {
+            Dated(o);
+            o["date_modified"] = "2026-03-20T10:00:01";
+            o["date_modified_gmt"] = "2026-03-20T04:30:01";
+        })));
+        Assert.Equal("accepted", await DeliverAsync(c.Path, "order.updated", ShopSamples.Edited("woocommerce", "order-updated--on-hold-to-processing.json", o =>
+        {
+            Dated(o);
+            o["date_modified"] = "2026-04-15T11:30:00";
+            o["date_modified_gmt"] = "2026-04-15T06:00:00";
+            o["date_paid"] = "2026-04-15T11:30:00";
+            o["date_paid_gmt"] = "2026-04-15T06:00:00";
+        })));
+        var sale = Assert.Single(await _books.VouchersAsync(c.Id, "2060", 1));
+        Assert.Equal("sales", sale.GetProperty("type").GetString());
+        Assert.Equal("2026-04-15", sale.GetProperty("date").GetString());
+        Assert.StartsWith("SV/26-27/", sale.GetProperty("number").GetString());
+        Assert.Equal(17.70m, Total(sale, "total"));
+    }
 }

@@ -45,6 +45,8 @@ public static class BooktoOrder
             DateUtc = dateUtc,
             Customer = buyer is { } b ? ReadBuyer(b) : null,
             Country = buyer is { } c ? Country(c) : null,
+            // Services: the recipient's location (IGST Act s.12(2), s.13(2)); bookto sends a country, and a state is read if it sends one.
+            PlaceOfSupply = buyer is { } p ? Shops.GstStates.PlaceOfSupply(Country(p), PayloadFields.Text(p, "state", 100), PayloadFields.Text(p, "region", 100)) : null,
             Currency = currency.ToUpperInvariant(),
             PricesIncludeTax = false,
             IsTest = PayloadFields.Bool(root, "is_test_order"),

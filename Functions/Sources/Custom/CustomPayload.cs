@@ -9,7 +9,8 @@ namespace Connectors.Sources.Custom;
 /// order.created {external_id, customer_name, order_date, buyer_state_code?, currency?, lines:[{sku, description, quantity, rate, tax_rate}]};
 /// order.updated the same with every field but external_id and lines optional, plus updated_at? (when the edit was made);
 /// order.refunded {external_id, refund_id, refund_date, refunded_at? (when the refund was made, to order it against an
-/// edit of the same day), currency?, lines:[{sku, description?, quantity, rate}]}.
+/// edit of the same day), currency?, lines:[{sku, description?, quantity, rate, compensation?}]}; a sale or edit line may
+/// say gift_card: true (a gift card sold: a liability, no tax, no stock).
 /// Numbers may be JSON numbers or numeric strings; they are read as decimals, never doubles.
 /// </summary>
 /// <param name="Currency">The ISO 4217 code the body states (upper case), or null: amounts are in the books' currency.</param>
@@ -82,7 +83,11 @@ public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly
                     taxRate = Number(line, "tax_rate", at);
                     if (taxRate is < 0 or > 100) throw new FieldException($"{at}.tax_rate must be between 0 and 100.");
                 }
-                result.Add(new CanonicalLine { Sku = sku, Description = description, Quantity = quantity, Rate = rate, TaxRate = taxRate });
+                result.Add(new CanonicalLine
+                {
+                    Sku = sku, Description = description, Quantity = quantity, Rate = rate, TaxRate = taxRate,
+                    IsGiftCard = !refund && Flag(line, "gift_card", at), IsCompensation = refund && Flag(line, "compensation", at),
+                });
             }
             return new CustomPayload(externalId, refundId, date, updatedAt, version, customer, state, currency, result);
         }
@@ -126,6 +131,11 @@ public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly
         if (s.Length > max) throw new FieldException($"{name} must be at most {max} characters.");
         return s.Length == 0 ? null : s;
     }
+
+    /// <summary>An optional true/false field (gift_card on sale lines, compensation on refund lines); absent is false.</summary>
+    static bool Flag(JsonElement o, string name, string at) =>
+        !o.TryGetProperty(name, out var v) || v.ValueKind is JsonValueKind.Null or JsonValueKind.False ? false
+        : v.ValueKind == JsonValueKind.True ? true : throw new FieldException($"{at}.{name} must be true or false.");
 
     static decimal Number(JsonElement o, string name, string at)
     {

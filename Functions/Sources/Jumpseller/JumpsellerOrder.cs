@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Connectors.Ingest;
 using Connectors.Sources.Fields;
+using Connectors.Sources.Shops;
 
 namespace Connectors.Sources.Jumpseller;
 
@@ -29,7 +30,11 @@ public static class JumpsellerOrder
             return new SourceMapping.Recorded(eventName, id, $"Order {statusText ?? status ?? "pending"}: recorded, nothing posted until it is paid.");
         if (eventName == "order_paid" || status == "paid")
         {
+            // A sale is dated when it was paid. The order has no paid time (created_at is when it was placed, completed_at
+            // when checkout completed), so it is Jumpseller-Triggered-At of the first delivery that shows it paid
+            // (order_paid: "whenever an order receives a payment confirmation"), else created_at.
             var sale = Read(order, id, EventKind.Sale, statusText);
+            if (version is { } paidAt) sale = sale with { Date = DateOnly.FromDateTime(paidAt.UtcDateTime), DateUtc = paidAt };
             if (eventName != "order_updated") return new SourceMapping.Events(eventName, [new EventDraft(sale, $"sale|{id}")]);
             // order_updated fires on payment too: the sale is deduplicated against order_paid. The snapshot's key is its
             // books content and, when sent, the moment of the change: an order edited back to an earlier state is a new
@@ -81,7 +86,7 @@ public static class JumpsellerOrder
             Date = PayloadFields.Date(order, "created_at", "order"),
             DateUtc = PayloadFields.UtcInstant(order, "created_at"),
             Customer = ReadCustomer(billing, customer, country),
-            PlaceOfSupply = PayloadFields.Text(shippingAddress ?? default, "region_code", 10) ?? PayloadFields.Text(billing ?? default, "region_code", 10),
+            PlaceOfSupply = PlaceOfSupply(shippingAddress, billing),
             Country = country,
             Currency = PayloadFields.Text(order, "currency", 3)?.ToUpperInvariant() ?? throw new PayloadException("order.currency is required."),
             PricesIncludeTax = includesTax,
@@ -189,6 +194,21 @@ public static class JumpsellerOrder
 
     static string? CountryCode(JsonElement? address) =>
         address is { } a && PayloadFields.Text(a, "country_code", 10) is { Length: 2 } code ? code.ToUpperInvariant() : null;
+
+    /// <summary>
+    /// The GST place of supply: the shipping address when it names a country, else the billing address. In India its
+    /// region_code (ISO 3166-2 subdivision, as in Jumpseller's "GB"/"ENG" example) through the state table, else its region
+    /// name; a numeric region_code is not trusted (it would not be a GST code: GeoNames writes Karnataka "19", GST's West
+    /// Bengal). Abroad GstStates.OutsideIndia; null when neither address says.
+    /// </summary>
+    static string? PlaceOfSupply(JsonElement? shipping, JsonElement? billing)
+    {
+        var a = CountryCode(shipping) is not null ? shipping : CountryCode(billing) is not null ? billing : shipping ?? billing;
+        if (a is not { } address) return null;
+        var code = PayloadFields.Text(address, "region_code", 10);
+        if (code is not null && code.All(char.IsAsciiDigit)) code = null;
+        return GstStates.PlaceOfSupply(CountryCode(address), code, PayloadFields.Text(address, "region", 100));
+    }
 
     /// <summary>
     /// Hash of what the books see of a snapshot (not the raw body): not its status word, nor the day it arrived, so a retry

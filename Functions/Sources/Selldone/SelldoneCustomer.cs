@@ -21,6 +21,22 @@ public static class SelldoneCustomer
         return new Customer { Key = CustomerKeys.Best(taxId, null, email), Name = name, Email = CustomerKeys.Email(email), TaxId = CustomerKeys.TaxId(taxId), Country = Country(basket) };
     }
 
+    /// <summary>
+    /// The GST place of supply: the delivery address (receiver_info) when it names a country, else the billing address;
+    /// its country (ISO alpha-2) and free-text state ("Karnataka", or a code such as "KA") through the state table. Both
+    /// fields are what Selldone's own order screens show (selldone/components SShopCustomerDeliveryInfoWidget.vue
+    /// receiver_info.country/state, SOrderBillCard.vue billing.country/state). Abroad GstStates.OutsideIndia; null when
+    /// neither says.
+    /// </summary>
+    public static string? PlaceOfSupply(JsonElement basket)
+    {
+        var receiver = PayloadFields.OptionalObject(basket, "receiver_info");
+        var billing = PayloadFields.OptionalObject(basket, "billing");
+        static bool HasCountry(JsonElement? a) => a is { } o && PayloadFields.Text(o, "country", 60) is not null;
+        if ((HasCountry(receiver) ? receiver : HasCountry(billing) ? billing : receiver ?? billing) is not { } address) return null;
+        return Shops.GstStates.PlaceOfSupply(PayloadFields.Text(address, "country", 60), PayloadFields.Text(address, "state", 100), PayloadFields.Text(address, "state_code", 10));
+    }
+
     /// <summary>ISO alpha-2 from the billing address, else the receiver's.</summary>
     public static string? Country(JsonElement basket)
     {

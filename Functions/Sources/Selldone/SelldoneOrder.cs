@@ -37,7 +37,9 @@ public static class SelldoneOrder
         var order = SelldoneBasket.Read(basket);
         var lines = order.Items.Select(i => i.Line).ToList();
         if (order.Shipping is { } shipping) lines.Add(shipping);
-        var e = Event(EventKind.Sale, root, basket, basketId, order, lines, PayloadFields.When(basket, "basket", "created_at"));
+        // Dated when it was paid: the basket has no paid time (reserved_at is the checkout's reservation), and PaymentOrder
+        // is sent when the buyer pays, the change that stamps the basket's updated_at; else created_at.
+        var e = Event(EventKind.Sale, root, basket, basketId, order, lines, PayloadFields.When(basket, "basket", "updated_at", "created_at"));
         return new SourceMapping.Events(name, [new EventDraft(e, $"sale|{basketId}")]);
     }
 
@@ -88,6 +90,7 @@ public static class SelldoneOrder
         DateUtc = date.Utc,
         Customer = SelldoneCustomer.Read(root, basket),
         Country = SelldoneCustomer.Country(basket),
+        PlaceOfSupply = SelldoneCustomer.PlaceOfSupply(basket),
         Currency = order.Currency,
         PricesIncludeTax = order.TaxIncluded,
         Lines = lines,

@@ -15,16 +15,18 @@ public static class ShopifyMapping
 {
     public const string ShippingSku = "shipping";
 
-    public static CanonicalEvent Order(ShopifyOrder o, EventKind kind, DateTimeOffset receivedAt)
+    /// <param name="onPayment">The sale comes from orders/paid (saleOn=paid): it is dated when the order was paid, not when it was placed.</param>
+    public static CanonicalEvent Order(ShopifyOrder o, EventKind kind, DateTimeOffset receivedAt, bool onPayment = false)
     {
         var id = o.Id ?? throw new PayloadFieldException("id is required (the order id).");
         if (o.LineItems is null) throw new PayloadFieldException("line_items is required.");
         var snapshot = kind == EventKind.Update;
+        var saleAt = kind == EventKind.Sale ? SaleTimestamp(o, onPayment) : null;
         var date = kind switch
         {
             EventKind.Update => DateOf(o.UpdatedAt, receivedAt),
             EventKind.Cancel => DateOf(o.CancelledAt ?? o.UpdatedAt, receivedAt),
-            _ => DateOf(o.ProcessedAt ?? o.CreatedAt, receivedAt, "created_at"),
+            _ => DateOf(saleAt, receivedAt, "created_at"),
         };
         var refunded = snapshot ? RefundedQuantities(o) : [];
         var lines = new List<CanonicalLine>();
@@ -45,17 +47,20 @@ public static class ShopifyMapping
                     lines.Add(new CanonicalLine { Sku = SkuOf(li.Sku, li.ProductId, li.VariantId, $"line_items[{i}]", li.Id), Quantity = li.Quantity.Value, Restock = false });
         }
         if (snapshot) lines = SameSku.Merge(lines);
-        var (country, region) = Region(o.ShippingAddress, o.BillingAddress);
+        var (country, placeOfSupply) = Region(o.ShippingAddress, o.BillingAddress);
         return new CanonicalEvent
         {
             Kind = kind,
             ExternalId = id.ToString(CultureInfo.InvariantCulture),
             OrderName = ShopBody.Blank(o.Name),
             Date = date,
+            // The sale's moment (Shopify writes it with the shop's offset): posting dates it in Books:TimeZone when that is set.
+            DateUtc = PayloadFields.Moment(saleAt),
             // Shopify does not deliver in order and retries with the original payload: updated_at orders the snapshots.
             Version = PayloadFields.Moment(o.UpdatedAt ?? o.CancelledAt ?? o.CreatedAt),
+            PlatformTotal = kind == EventKind.Sale ? o.TotalPrice : null,
             Customer = CustomerOf(o),
-            PlaceOfSupply = GstStates.PlaceOfSupply(country, region),
+            PlaceOfSupply = placeOfSupply,
             Country = country,
             Currency = ShopBody.Blank(o.Currency)?.ToUpperInvariant(),
             PricesIncludeTax = o.TaxesIncluded,
@@ -76,17 +81,22 @@ public static class ShopifyMapping
         if (quantity <= 0) return null;
         var discount = LineDiscount(li);
         var stated = (li.TaxLines ?? []).Sum(t => t.Price);
+        var cess = CessAmount(li.TaxLines);
         var whole = quantity == ordered;
         return new CanonicalLine
         {
             Sku = SkuOf(li.Sku, li.ProductId, li.VariantId, at, li.Id),
             Description = ShopBody.Blank(li.Name) ?? ShopBody.Blank(li.Title),
             Quantity = quantity,
+            // Selling a gift card is not a supply (CBIC Circular 243/37/2024-GST): posted to Gift card liability.
+            IsGiftCard = li.GiftCard == true,
             Rate = price,
             TaxRate = TaxRate(li.TaxLines),
+            CessRate = CessRate(li.TaxLines),
             // Part of a line keeps its share of the discount and of the tax Shopify stated for the whole line.
             Discount = whole ? discount : ShopBody.Money(discount * quantity / ordered),
             TaxAmount = whole ? stated : ShopBody.Money(stated * quantity / ordered),
+            CessAmount = cess is { } c && !whole ? ShopBody.Money(c * quantity / ordered) : cess,
         };
     }
 
@@ -102,7 +112,9 @@ public static class ShopifyMapping
             Rate = s.Price,
             Discount = Math.Max(0, discount),
             TaxRate = TaxRate(s.TaxLines),
+            CessRate = CessRate(s.TaxLines),
             TaxAmount = (s.TaxLines ?? []).Sum(t => t.Price),
+            CessAmount = CessAmount(s.TaxLines),
             IsService = true,
         };
     }
@@ -131,6 +143,8 @@ public static class ShopifyMapping
                 Quantity = quantity,
                 Rate = price,
                 TaxRate = TaxRate(li.TaxLines),
+                // total_tax is one figure: posting shares it between GST and the cess by their rates.
+                CessRate = CessRate(li.TaxLines),
                 Discount = ShopBody.Money(LineDiscount(li) * quantity / ordered),
                 TaxAmount = rli.TotalTax,
                 Restock = rli.RestockType is { } type ? type is "return" or "cancel" or "legacy_restock" : r.Restock == true,
@@ -271,6 +285,13 @@ public static class ShopifyMapping
     /// <summary>Σ tax_lines.rate as a percentage (CGST 0.09 + SGST 0.09 = 18).</summary>
     static decimal TaxRate(List<ShopifyTaxLine>? taxLines) => (taxLines ?? []).Where(t => t.Rate > 0).Sum(t => t.Rate) * 100m;
 
+    /// <summary>The part of TaxRate that tax_lines titled as a cess ("Compensation Cess") make up, as a percentage.</summary>
+    static decimal CessRate(List<ShopifyTaxLine>? taxLines) => (taxLines ?? []).Where(t => t.Rate > 0 && GstStates.IsCess(t.Title)).Sum(t => t.Rate) * 100m;
+
+    /// <summary>Σ price of the cess tax_lines; null when the line has none (no cess to state).</summary>
+    static decimal? CessAmount(List<ShopifyTaxLine>? taxLines) =>
+        (taxLines ?? []).Where(t => GstStates.IsCess(t.Title)).ToList() is { Count: > 0 } cess ? cess.Sum(t => t.Price) : null;
+
     /// <summary>The line's share of order discounts (discount_allocations), else the older total_discount.</summary>
     static decimal LineDiscount(ShopifyLineItem li) =>
         li.DiscountAllocations is { Count: > 0 } a ? a.Sum(d => d.Amount) : li.TotalDiscount;
@@ -307,11 +328,37 @@ public static class ShopifyMapping
         return ShopCustomer.From(name, ShopBody.Blank(o.Customer?.Email) ?? o.Email, null, billing?.CountryCode ?? o.ShippingAddress?.CountryCode);
     }
 
-    /// <summary>Place of supply: where the goods go (shipping address), else the billing address.</summary>
-    static (string? Country, string? Region) Region(ShopifyAddress? shipping, ShopifyAddress? billing)
+    /// <summary>
+    /// The buyer's country and the place of supply: where the goods go (shipping address), else the billing address, its
+    /// province_code (else province name) as a GST state code; abroad GstStates.OutsideIndia; null when neither says.
+    /// </summary>
+    static (string? Country, string? PlaceOfSupply) Region(ShopifyAddress? shipping, ShopifyAddress? billing)
     {
         var a = ShopBody.Blank(shipping?.CountryCode) is not null ? shipping : billing;
-        return (ShopBody.Blank(a?.CountryCode)?.ToUpperInvariant(), ShopBody.Blank(a?.ProvinceCode) ?? ShopBody.Blank(a?.Province));
+        var country = ShopBody.Blank(a?.CountryCode)?.ToUpperInvariant();
+        return (country, GstStates.PlaceOfSupply(country, a?.ProvinceCode, a?.Province));
+    }
+
+    /// <summary>
+    /// When the order became a sale. orders/create: processed_at ("the date and time when the order was processed",
+    /// after checkout; else created_at). orders/paid: the payment's moment: the latest successful sale or capture
+    /// transaction when the payload lists transactions (order webhooks do not: transactions are a resource of their own),
+    /// else the delivery's updated_at: the payment is the change orders/paid reports, and a retry carries the original
+    /// payload, so it is the moment of payment whenever the delivery arrives.
+    /// </summary>
+    static string? SaleTimestamp(ShopifyOrder o, bool onPayment)
+    {
+        if (onPayment)
+        {
+            var paid = (o.Transactions ?? [])
+                .Where(t => t.Kind is "sale" or "capture" && t.Status is null or "success")
+                .Select(t => ShopBody.Blank(t.ProcessedAt) ?? ShopBody.Blank(t.CreatedAt))
+                .Where(at => PayloadFields.Moment(at) is not null && ShopBody.TryDate(at, out _))
+                .MaxBy(at => PayloadFields.Moment(at));
+            if (paid is not null) return paid;
+            if (ShopBody.Blank(o.UpdatedAt) is { } updated && ShopBody.TryDate(updated, out _)) return updated;
+        }
+        return o.ProcessedAt ?? o.CreatedAt;
     }
 
     static DateOnly DateOf(string? timestamp, DateTimeOffset receivedAt, string? requiredField = null)

@@ -15,6 +15,8 @@ public sealed record ShopifyOrder
     public string? UpdatedAt { get; init; }
     public string? CancelledAt { get; init; }
     public string? Currency { get; init; }
+    /// <summary>What the order charged in the shop's currency: the sales voucher's round-off is measured against it.</summary>
+    public decimal? TotalPrice { get; init; }
     public string? FinancialStatus { get; init; }
     public bool TaxesIncluded { get; init; }
     public bool Test { get; init; }
@@ -22,6 +24,8 @@ public sealed record ShopifyOrder
     public List<ShopifyLineItem>? LineItems { get; init; }
     public List<ShopifyShippingLine>? ShippingLines { get; init; }
     public List<ShopifyRefund>? Refunds { get; init; }
+    /// <summary>Not in Shopify's order webhooks (the Transaction resource is its own); read when a payload carries it (a REST copy with transactions).</summary>
+    public List<ShopifyTransaction>? Transactions { get; init; }
     public ShopifyAddress? BillingAddress { get; init; }
     public ShopifyAddress? ShippingAddress { get; init; }
     public ShopifyCustomer? Customer { get; init; }
@@ -134,6 +138,9 @@ public sealed record ShopifyTransaction
     public string? Status { get; init; }
     public string? Currency { get; init; }
     public bool Test { get; init; }
+    /// <summary>When the transaction was processed (ISO-8601 with offset); created_at when absent.</summary>
+    public string? ProcessedAt { get; init; }
+    public string? CreatedAt { get; init; }
 }
 
 public sealed record ShopifyRefundLineItem

@@ -74,7 +74,8 @@ public sealed class ShopifySource : IWebhookSource
     {
         var order = ShopBody.Read(body, ShopifyJson.Default.ShopifyOrder, out var error);
         if (order is null) return new SourceMapping.Invalid(topic, error!, PeekId(body));
-        var e = ShopifyMapping.Order(order, kind, receivedAt);
+        // saleOn=paid: the sale is dated when it was paid (orders/paid), not when it was placed.
+        var e = ShopifyMapping.Order(order, kind, receivedAt, onPayment: kind == EventKind.Sale && topic == "orders/paid");
         if (kind is EventKind.Sale && e.Lines.Count == 0) throw new PayloadFieldException("line_items must hold at least one line with a quantity.");
         var key = kind switch
         {

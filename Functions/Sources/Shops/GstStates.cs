@@ -2,7 +2,9 @@ namespace Connectors.Sources.Shops;
 
 /// <summary>
 /// India's GST state codes (the two digits that open a GSTIN) for the region codes shops send: Shopify's province_code,
-/// WooCommerce's state (its i18n/states.php codes), ISO 3166-2:IN, and full names. Codes of merged or renamed states map
+/// WooCommerce's state (its i18n/states.php codes), ISO 3166-2:IN (which Jumpseller's region_code follows: "ENG" for
+/// England, "BE" for Berlin; both the pre- and post-2023 ISO spellings CT/CG, OR/OD, TG/TS, UT/UK), and full names (Selldone's
+/// free-text state, Jumpseller's region). Codes of merged or renamed states map
 /// to the code GST uses today: Daman and Diu (DD, old 25) and Dadra and Nagar Haveli (DN) to 26 (merged in 2020),
 /// Andhra Pradesh to 37 (28 is the pre-2014 undivided state).
 /// </summary>
@@ -89,13 +91,13 @@ public static class GstStates
     {
         var country = ShopBody.Blank(countryCode);
         if (country is not null && !IsIndia(country)) return OutsideIndia;
-        foreach (var region in regions)
-        {
-            if (country is null && region?.Trim() is { Length: <= 3 } code && !code.All(char.IsAsciiDigit)) continue;
-            if (CodeFor(region) is { } gst) return gst;
-        }
+        foreach (var region in regions ?? [])
+            if ((country is null ? CodeForNameOrNumber(region) : CodeFor(region)) is { } gst) return gst;
         return null;
     }
+
+    static string? CodeForNameOrNumber(string? region) =>
+        region?.Trim() is { Length: > 0 } r && (r.All(char.IsAsciiDigit) || r.StartsWith("IN-", StringComparison.OrdinalIgnoreCase) || ByName.ContainsKey(r.Replace("&", "and"))) ? CodeFor(r) : null;
 
     /// <summary>India as a country code or name ("IN", "IND", "India").</summary>
     public static bool IsIndia(string country) => country.Trim() is var c && (c.Equals("IN", StringComparison.OrdinalIgnoreCase) || c.Equals("IND", StringComparison.OrdinalIgnoreCase) || c.Equals("India", StringComparison.OrdinalIgnoreCase));

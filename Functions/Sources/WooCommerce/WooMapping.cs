@@ -27,14 +27,17 @@ public static class WooMapping
         var place = ShopBody.Blank(o.Shipping?.Country) is not null ? o.Shipping : billing;
         var country = ShopBody.Blank(place?.Country)?.ToUpperInvariant();
         var number = ShopBody.Blank(o.Number);
+        var (date, dateUtc) = kind == EventKind.Sale ? SaleDate(o, receivedAt) : (DateOf(o.DateModified ?? o.DateCreated, receivedAt), null);
         return new CanonicalEvent
         {
             Kind = kind,
             ExternalId = id.ToString(CultureInfo.InvariantCulture),
             OrderName = number is not null && number != id.ToString(CultureInfo.InvariantCulture) ? number : null,
-            Date = kind == EventKind.Sale ? DateOf(o.DateCreated, receivedAt) : DateOf(o.DateModified ?? o.DateCreated, receivedAt),
+            Date = date,
+            DateUtc = dateUtc,
             // date_modified_gmt orders the snapshots (WooCommerce writes it in UTC without an offset).
             Version = Fields.PayloadFields.Moment(o.DateModifiedGmt),
+            PlatformTotal = kind == EventKind.Sale ? o.Total : null,
             Customer = ShopCustomer.From(ShopCustomer.Join(billing?.FirstName, billing?.LastName) ?? ShopBody.Blank(billing?.Company), billing?.Email, TaxIdOf(o.MetaData), ShopBody.Blank(billing?.Country)),
             PlaceOfSupply = GstStates.PlaceOfSupply(country, place?.State),
             Country = country,
@@ -51,6 +54,8 @@ public static class WooMapping
         if (o.LineItems is null) throw new PayloadFieldException("line_items is required.");
         var gross = o.PricesIncludeTax;
         var rates = (o.TaxLines ?? []).Where(t => t.RateId is not null && t.RatePercent is not null).GroupBy(t => t.RateId!.Value).ToDictionary(g => g.Key, g => g.First().RatePercent!.Value);
+        // Rates named as a cess ("Compensation Cess"): their part of a line's tax is its own component, not GST.
+        var cess = (o.TaxLines ?? []).Where(t => t.RateId is not null && (GstStates.IsCess(t.Label) || GstStates.IsCess(t.RateCode))).Select(t => t.RateId!.Value).ToHashSet();
         var lines = new List<CanonicalLine>();
         for (var i = 0; i < o.LineItems.Count; i++)
         {
@@ -75,14 +80,16 @@ public static class WooMapping
                 Discount = Math.Max(0, before - after),
                 TaxRate = TaxRate(li.Taxes, rates, total, totalTax),
                 TaxAmount = li.TotalTax,
+                CessRate = CessRate(li.Taxes, rates, cess),
+                CessAmount = CessAmount(li.Taxes, cess),
             });
         }
         foreach (var s in o.ShippingLines ?? [])
             if (s.Total != 0 || s.TotalTax != 0)
-                lines.Add(Service(ShippingSku, Text(s.MethodTitle) ?? "Shipping", s.Total, s.TotalTax, s.Taxes, rates, gross));
+                lines.Add(Service(ShippingSku, Text(s.MethodTitle) ?? "Shipping", s.Total, s.TotalTax, s.Taxes, rates, gross, cess));
         foreach (var f in o.FeeLines ?? [])
             if (f.Total > 0 || (f.Total == 0 && f.TotalTax != 0))
-                lines.Add(Service(FeeSku, Text(f.Name) ?? "Fee", f.Total, f.TotalTax, f.Taxes, rates, gross));
+                lines.Add(Service(FeeSku, Text(f.Name) ?? "Fee", f.Total, f.TotalTax, f.Taxes, rates, gross, cess));
         SpreadNegativeFees(o, lines, gross);
         return lines;
     }
@@ -108,14 +115,16 @@ public static class WooMapping
         for (var n = 0; n < items.Count; n++)
         {
             var line = lines[items[n]];
-            lines[items[n]] = line with { Discount = line.Discount + shares[n], TaxAmount = line.TaxAmount is { } t ? t - taxShares[n] : null };
+            // The fee's tax share is not told per rate: posting shares what is left between GST and any cess by their rates.
+            lines[items[n]] = line with { Discount = line.Discount + shares[n], TaxAmount = line.TaxAmount is { } t ? t - taxShares[n] : null, CessAmount = taxShares[n] == 0 ? line.CessAmount : null };
         }
     }
 
-    static CanonicalLine Service(string sku, string description, decimal total, decimal tax, List<WooLineTax>? taxes, Dictionary<long, decimal> rates, bool gross) => new()
+    static CanonicalLine Service(string sku, string description, decimal total, decimal tax, List<WooLineTax>? taxes, Dictionary<long, decimal> rates, bool gross, HashSet<long> cess) => new()
     {
         Sku = sku, Description = description, Quantity = 1, Rate = gross ? total + tax : total,
         TaxRate = TaxRate(taxes, rates, total, tax), TaxAmount = tax, IsService = true,
+        CessRate = CessRate(taxes, rates, cess), CessAmount = CessAmount(taxes, cess),
     };
 
     /// <summary>
@@ -155,6 +164,8 @@ public static class WooMapping
                         Quantity = quantity,
                         Discount = quantity * orderLines[i].Rate - amount,
                         TaxAmount = orderLines[i].TaxAmount is null ? null : tax,
+                        // Its share of the line's tax, cess included: posting splits it by the sold line's rates.
+                        CessAmount = null,
                         Restock = false,
                     });
                 openPaid[i] -= take[i];
@@ -236,6 +247,17 @@ public static class WooMapping
         return amount == 0 || tax == 0 ? 0m : decimal.Round(tax / amount * 100m, 2, MidpointRounding.AwayFromZero);
     }
 
+    /// <summary>Σ rate_percent of the cess rates that taxed the line (0 when none, or when a cess rate has no rate_percent: its tax is then shared by rate).</summary>
+    static decimal CessRate(List<WooLineTax>? taxes, Dictionary<long, decimal> rates, HashSet<long> cess)
+    {
+        var applied = (taxes ?? []).Where(t => t.Total != 0 && t.Id is { } id && cess.Contains(id)).Select(t => t.Id!.Value).Distinct().ToList();
+        return applied.Count > 0 && applied.All(rates.ContainsKey) ? applied.Sum(r => rates[r]) : 0m;
+    }
+
+    /// <summary>The line's tax under cess rates (taxes[].total of those rate ids); null when the line has none.</summary>
+    static decimal? CessAmount(List<WooLineTax>? taxes, HashSet<long> cess) =>
+        (taxes ?? []).Where(t => t.Id is { } id && cess.Contains(id)).ToList() is { Count: > 0 } c ? c.Sum(t => t.Total) : null;
+
     static string? TaxIdOf(List<WooMeta>? meta)
     {
         foreach (var m in meta ?? [])
@@ -246,6 +268,23 @@ public static class WooMapping
 
     /// <summary>Woo sends names HTML-encoded ("Ship Your Idea &amp;ndash; Color: Black").</summary>
     static string? Text(string? s) => ShopBody.Blank(s) is { } t ? WebUtility.HtmlDecode(t) : null;
+
+    /// <summary>
+    /// When the order became a sale (a sale is only mapped from a processing, completed or refunded order): date_paid,
+    /// else date_completed, else the date_modified of this delivery, the first to show it paid (an on-hold bank transfer
+    /// moved to processing carries no date_paid), else date_created. The date as the shop wrote it (its own time zone),
+    /// and the _gmt twin as the UTC moment, which posting dates in Books:TimeZone when that is set.
+    /// </summary>
+    static (DateOnly Date, DateTimeOffset? Utc) SaleDate(WooOrder o, DateTimeOffset receivedAt)
+    {
+        foreach (var (local, gmt) in new[] { (o.DatePaid, o.DatePaidGmt), (o.DateCompleted, o.DateCompletedGmt), (o.DateModified, o.DateModifiedGmt) })
+        {
+            var utc = Fields.PayloadFields.Moment(gmt);
+            if (ShopBody.TryDate(local, out var d)) return (d, utc);
+            if (utc is { } u) return (DateOnly.FromDateTime(u.UtcDateTime), u);
+        }
+        return (DateOf(o.DateCreated, receivedAt), null);
+    }
 
     /// <summary>Woo dates without _gmt are in the shop's own time zone: exactly the calendar the books want.</summary>
     static DateOnly DateOf(string? timestamp, DateTimeOffset receivedAt) =>

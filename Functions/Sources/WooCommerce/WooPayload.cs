@@ -17,8 +17,11 @@ public sealed record WooOrder
     public string? DateCreated { get; init; }
     public string? DateModified { get; init; }
     public string? DateModifiedGmt { get; init; }
+    /// <summary>"The date the order was paid, in the site's timezone" (no offset); date_paid_gmt is the same moment in UTC.</summary>
     public string? DatePaid { get; init; }
+    public string? DatePaidGmt { get; init; }
     public string? DateCompleted { get; init; }
+    public string? DateCompletedGmt { get; init; }
     public string? PaymentMethod { get; init; }
     public decimal? Total { get; init; }
     public WooAddress? Billing { get; init; }
@@ -79,6 +82,9 @@ public sealed record WooLineTax
 public sealed record WooTaxLine
 {
     public long? RateId { get; init; }
+    /// <summary>WC_Tax::get_rate_code: COUNTRY-STATE-NAME-PRIORITY, e.g. "IN-KA-COMPENSATION CESS-2".</summary>
+    public string? RateCode { get; init; }
+    /// <summary>The rate's name as the shop owner typed it ("CGST", "Compensation Cess").</summary>
     public string? Label { get; init; }
     /// <summary>Present since WooCommerce 3.7; older orders only state the amounts.</summary>
     public decimal? RatePercent { get; init; }
