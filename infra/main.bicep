@@ -32,6 +32,7 @@ param books object = {
   FinancialYearStartMonth: '4'
   Book: 'main'
   TimeZone: ''
+  RoundOffLimit: '1.00'
 }
 
 @description('Object id of a developer to grant the same storage roles (to run locally against this account); empty: none.')
@@ -124,6 +125,7 @@ module functions 'app/functions.bicep' = {
       Books__FinancialYearStartMonth: books.FinancialYearStartMonth
       Books__Book: books.Book
       Books__TimeZone: books.?TimeZone ?? ''
+      Books__RoundOffLimit: books.?RoundOffLimit ?? '1.00'
     }
     adminKey: adminKey
   }

@@ -78,4 +78,23 @@ public sealed class JumpsellerPostingTests(VatBooksHostFixture host) : IClassFix
         await Task.Delay(300);
         Assert.Equal(3, (await VouchersAsync(host, connection.Id, "5001", 3)).Length);
     }
+
+    [Fact]
+    public async Task An_order_placed_in_march_and_paid_in_april_is_dated_when_order_paid_was_triggered()
+    {
+        // created_at 20 March 2026 (year 25-26); Jumpseller-Triggered-At of order_paid 15 April 2026: SV/26-27/…, 15 April.
+        var connection = await host.CreateConnectionAsync("jumpseller", extra: new { storeCode = "fystore", hooksToken = HooksToken });
+        var body = Edit("jumpseller", "order_paid.json", o =>
+        {
+            o["order"]!["id"] = 5101;
+            o["order"]!["created_at"] = "2026-03-20 10:00:00 UTC";
+            o["order"]!["completed_at"] = "2026-03-20 10:00:00 UTC";
+            o["order"]!["products"]![0]!["sku"] = "TSH-DATED";
+        });
+        Assert.Equal("accepted", await SendAsync("fystore", "order_paid", body, "2026-04-15 09:12:30.125 UTC"));
+        var sale = Assert.Single(await VouchersAsync(host, connection.Id, "5101", 1));
+        Assert.Equal("2026-04-15", sale.GetProperty("date").GetString());
+        Assert.StartsWith("SV/26-27/", sale.GetProperty("number").GetString());
+        Assert.Equal(101.15m, Total(sale, "total"));
+    }
 }
