@@ -224,14 +224,14 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
             if (dq == 0 && dt == 0 && taxes.All(t => t.Amount == 0)) continue;
             // The same units at the same price and tax rate, off by rounding only (an edit restates from its lines, which
             // round differently from the sale less its refunds): nothing changed, the position stands.
-            if (before is not null && after is not null && dq == 0 && after.Rate == before.Rate && after.TaxRate == before.TaxRate
+            if (before is not null && after is not null && dq == 0 && after.Rate == before.Rate && after.TaxRate == before.TaxRate && after.CessRate == before.CessRate
                 && Math.Abs(dt) <= Drift && taxes.All(t => Math.Abs(t.Amount) <= Drift))
                 continue;
             if (after is not null && before is null && !sold.ContainsKey(sku) && !after.IsService && after.Item is null) Unmapped.Add(sku);
             var allUp = dq >= 0 && dt >= 0 && taxes.All(t => t.Amount >= 0);
             var allDown = dq <= 0 && dt <= 0 && taxes.All(t => t.Amount <= 0);
             // A new tax rate, or other units for the same money, is a restatement of the line, not a difference of it.
-            var restated = before is not null && after is not null && (after.TaxRate != before.TaxRate || (dq != 0 && dt == 0));
+            var restated = before is not null && after is not null && (after.TaxRate != before.TaxRate || after.CessRate != before.CessRate || (dq != 0 && dt == 0));
             if ((allUp || allDown) && !restated)
             {
                 var sign = allUp ? 1 : -1;
@@ -254,7 +254,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
             var was = open.GetValueOrDefault(sku) ?? zero;
             open[sku] = was with
             {
-                Rate = shape.Rate, TaxRate = shape.TaxRate, Description = shape.Description,
+                Rate = shape.Rate, TaxRate = shape.TaxRate, CessRate = shape.CessRate, Description = shape.Description,
                 Quantity = was.Quantity + dq, Taxable = was.Taxable + dt,
                 Taxes = PostingPlanner.TaxDifference(taxes.Select(t => t with { Amount = -t.Amount }).ToList(), was.Taxes),
             };
@@ -317,7 +317,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
             if (!p.IsService && l.Quantity > p.Quantity)
                 return (null, null, $"Refund {e.RefundId}: refunding {l.Quantity} x {l.Sku} is more than the {p.Quantity} still open on order {e.ExternalId} (sold net of earlier refunds and credits).");
             // Taxed like the original line: the sale's tax rate and place of supply.
-            var (taxable, taxes) = Tax.Line(l.Quantity, l.Rate, l.Discount, RefundRate(e, l.Sku, p), l.TaxAmount, e.PricesIncludeTax, State.PlaceOfSupply);
+            var (taxable, taxes) = Tax.Line(l.Quantity, l.Rate, l.Discount, RefundRate(e, l.Sku, p), l.TaxAmount, e.PricesIncludeTax, State.PlaceOfSupply, p.CessRate, l.CessAmount);
             // The refund that closes a position takes exactly what is left when it differs from it by rounding only (each
             // earlier part rounded its own share), so a fully refunded line never keeps or overshoots a cent. Otherwise no
             // component gives back more than is still open on it.

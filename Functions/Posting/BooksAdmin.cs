@@ -115,7 +115,8 @@ public static class BooksAdmin
         return Results.Json(new TrialBalance(rows, debit, credit, debit == credit, count));
     }
 
-    public static async Task<IResult> CustomersAsync(CustomerStore customers, CancellationToken ct) => Results.Json(await customers.ListAsync(ct));
+    /// <summary>The real books' customers; test orders' customers (the test books) only with ?includeTest=true, flagged isTest.</summary>
+    public static async Task<IResult> CustomersAsync(bool? includeTest, CustomerStore customers, CancellationToken ct) => Results.Json(await customers.ListAsync(includeTest == true, ct));
 
     static string? SkuError(string sku) =>
         sku.Length == 0 ? "must not be empty." : sku.Length > 100 ? "must be at most 100 characters." : sku.Any(char.IsControl) ? "must not contain control characters." : null;

@@ -57,4 +57,49 @@ public sealed class BooktoPostingTests(VatBooksHostFixture host) : IClassFixture
         Assert.True(voucher.GetProperty("isTest").GetBoolean());
         Assert.StartsWith("TSV/", voucher.GetProperty("number").GetString());
     }
+
+    static async Task<JsonElement[]> CustomersAsync(VatBooksHostFixture host, string key, string query = "") =>
+        (await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/customers" + query)).EnumerateArray()
+            .Where(c => c.GetProperty("key").GetString() == key).ToArray();
+
+    static string[] Numbers(JsonElement customer) => customer.GetProperty("vouchers").EnumerateArray().Select(v => v.GetString()!).ToArray();
+
+    [Fact]
+    public async Task A_test_orders_customer_is_kept_in_the_test_books_and_listed_only_with_includeTest()
+    {
+        var shop = await host.CreateConnectionAsync("bookto", extra: new { webhookSecret = Secret });
+        // Tom's test order (is_test_order) and then a real order of his.
+        Assert.Equal("accepted", await SendAsync(shop.Path, Edit("bookto", "order.paid.test.json", o => o["order_id"] = "ord_test_cust")));
+        var test = Assert.Single(await VouchersAsync(host, shop.Id, "ord_test_cust", 1)).GetProperty("number").GetString()!;
+        Assert.StartsWith("TSV/", test);
+        JsonElement tested = default;
+        await Fixtures.HostFixture.Eventually(async () =>
+        {
+            var found = (await CustomersAsync(host, "tom@example.be", "?includeTest=true")).Where(c => Numbers(c).Contains(test)).ToList();
+            if (found.Count == 1) tested = found[0];
+            return found.Count == 1;
+        }, "the test order's customer in the test books");
+        Assert.True(tested.GetProperty("isTest").GetBoolean());
+        Assert.All(Numbers(tested), n => Assert.StartsWith("T", n));
+        Assert.Equal(("Tom Janssens", "tom@example.be"), (tested.GetProperty("name").GetString(), tested.GetProperty("email").GetString()));
+        // The accountant's list (no includeTest) does not know Tom: a test order leaves no customer in the real books.
+        Assert.Empty(await CustomersAsync(host, "tom@example.be"));
+
+        Assert.Equal("accepted", await SendAsync(shop.Path, Edit("bookto", "order.paid.test.json", o => { o["order_id"] = "ord_real_cust"; o["is_test_order"] = false; })));
+        var real = Assert.Single(await VouchersAsync(host, shop.Id, "ord_real_cust", 1)).GetProperty("number").GetString()!;
+        Assert.StartsWith("SV/", real);
+        JsonElement listed = default;
+        await Fixtures.HostFixture.Eventually(async () =>
+        {
+            var found = await CustomersAsync(host, "tom@example.be");
+            if (found.Length == 1) listed = found[0];
+            return found.Length == 1;
+        }, "the real order's customer in the real books");
+        // The real customer carries the real sale only; with includeTest Tom is listed twice, once in each books.
+        Assert.Equal([real], Numbers(listed));
+        Assert.False(listed.GetProperty("isTest").GetBoolean());
+        var both = await CustomersAsync(host, "tom@example.be", "?includeTest=true");
+        Assert.Equal([false, true], both.Select(c => c.GetProperty("isTest").GetBoolean()).Order());
+        Assert.Contains(test, Numbers(both.Single(c => c.GetProperty("isTest").GetBoolean())));
+    }
 }

@@ -183,6 +183,17 @@ public sealed class ShopifyMappingTests
     }
 
     [Fact]
+    public void A_gift_card_line_is_flagged_and_the_sale_carries_shopifys_total()
+    {
+        var body = ShopSamples.Edited("shopify", "orders-create.json", o => o["line_items"]![1]!["gift_card"] = true);
+        var e = Single(Map("orders/create", body)).Event;
+        Assert.Equal([false, true, false], e.Lines.Where(l => !l.IsService).Select(l => l.IsGiftCard));
+        Assert.Equal(632.82m, e.PlatformTotal);
+        // An update is measured against nothing: its total may include refunds and edits the books hold as notes.
+        Assert.Null(Snapshot(Map("orders/updated", ShopSamples.Bytes("shopify", "orders-updated.json"))).Event.PlatformTotal);
+    }
+
+    [Fact]
     public void A_fully_refunded_orders_updated_still_states_the_order_as_sold()
     {
         // Every current_quantity 0, every unit in the refunds listed: the snapshot is the order as sold, so it posts

@@ -47,7 +47,7 @@ public sealed class BooksAdminFunctions(
 
     [Function("Customers")]
     public Task<IResult> Customers([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminCustomers)] HttpRequest req) =>
-        BooksAdmin.CustomersAsync(customers, req.HttpContext.RequestAborted);
+        BooksAdmin.CustomersAsync(QueryValues.Bool(req, "includeTest"), customers, req.HttpContext.RequestAborted);
 
     [Function("SendTestEvent")]
     public Task<IResult> SendTestEvent([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.AdminConnectionTestEvent)] HttpRequest req, string id) =>
