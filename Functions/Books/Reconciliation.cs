@@ -237,7 +237,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
                 var sign = allUp ? 1 : -1;
                 (allUp ? up : down).Add(new VoucherLine
                 {
-                    Sku = sku, Item = shape.Item, Description = shape.Description, IsService = shape.IsService,
+                    Sku = sku, Item = shape.Item, Description = shape.Description, IsService = shape.IsService, Account = shape.Account,
                     Quantity = sign * dq, Rate = shape.Rate, Taxable = sign * dt,
                     Taxes = taxes.Where(t => t.Amount != 0).Select(t => t with { Amount = sign * t.Amount }).ToList(),
                 });
