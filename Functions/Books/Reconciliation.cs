@@ -358,8 +358,16 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
     void PostCancel(CanonicalEvent cancel)
     {
         var open = State.Lines.Values.Where(p => p.IsOpen).OrderBy(p => p.Sku, StringComparer.Ordinal).ToList();
-        if (open.Count > 0)
-            Add(planner.NewVoucher(VoucherType.CreditNote, planned, cancel, State, open.Select(PostingPlanner.Full).ToList(), cancel.ExternalId, State.SaleNumber ?? SaleLink, "CN|cancel"), cancel);
+        var lines = open.Select(PostingPlanner.Full).ToList();
+        if (lines.Count > 0 && lines.Sum(l => l.Total) < 0)
+        {
+            // What is left to reverse is worth less than nothing (a negative round-off, everything else already credited):
+            // the customer owes it back, which is a debit note, not a credit note of a negative amount.
+            lines = lines.Select(l => l with { Taxable = -l.Taxable, Taxes = l.Taxes.Select(t => t with { Amount = -t.Amount }).ToList() }).ToList();
+            Add(planner.NewVoucher(VoucherType.DebitNote, planned, cancel, State, lines, cancel.ExternalId, State.SaleNumber ?? SaleLink, "DN|cancel"), cancel);
+        }
+        else if (lines.Count > 0)
+            Add(planner.NewVoucher(VoucherType.CreditNote, planned, cancel, State, lines, cancel.ExternalId, State.SaleNumber ?? SaleLink, "CN|cancel"), cancel);
         else if (cancel.EventId == planned.EventId) Note = "Nothing is open on the order: nothing to cancel.";
         var closed = State.Lines.ToDictionary(p => p.Key, p => p.Value with { Quantity = 0, Taxable = 0, Taxes = [] }, StringComparer.Ordinal);
         State = State with { Lines = closed, CancelPosted = true };
