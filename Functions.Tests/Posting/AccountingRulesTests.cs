@@ -91,6 +91,30 @@ public sealed class AccountingRulesTests(HostFixture host) : IClassFixture<HostF
     }
 
     [Fact]
+    public async Task The_refund_that_closes_the_order_takes_the_round_off_and_a_late_note_keeps_a_gift_cards_account()
+    {
+        // Charged 104.98 for 104.99 of lines: Round off -0.01. Refunding the three units leaves Debtors at zero.
+        await PostOneAsync(Event(EventKind.Sale, _connection, "RZ-1", "2026-06-01", [L("RZ-W", 3, 33.33m, 5)], "29") with { PlatformTotal = 104.98m });
+        var cn = await PostOneAsync(Event(EventKind.Refund, _connection, "RZ-1", "2026-06-02", [L("RZ-W", 3, 33.33m, 0)], refundId: "R1"));
+        Assert.Equal((104.98m, 0.01m), (cn.Totals.Total, Credit(cn, Journal.RoundOff)));
+
+        // A gift card and goods sold in May 2025, refunded in December 2026: the goods go to Sales returns without GST, the
+        // card's 500 comes off Gift card liability as sold.
+        await PostOneAsync(Event(EventKind.Sale, _connection, "LG-1", "2025-05-01", [L("LG-W", 1, 100, 18), L("LG-CARD", 1, 500, 0, giftCard: true)], "29"));
+        var late = await PostOneAsync(Event(EventKind.Cancel, _connection, "LG-1", "2026-12-15", []));
+        Assert.Equal((118m, 500m), (-Credit(late, Journal.SalesReturns), -Credit(late, Journal.GiftCardLiability)));
+    }
+
+    [Fact]
+    public async Task A_refund_of_the_paid_unit_of_a_buy_one_get_one_free_is_capped_at_the_paid_price_not_the_average()
+    {
+        // 1 x 100, and 1 x 100 less 100 (free): the paid unit's refund of 100 is within what it was sold for.
+        await PostOneAsync(Event(EventKind.Sale, _connection, "BG-1", "2026-06-01", [L("BG-W", 1, 100, 18), L("BG-W", 1, 100, 18) with { Discount = 100 }], "29"));
+        var cn = await PostOneAsync(Event(EventKind.Refund, _connection, "BG-1", "2026-06-02", [L("BG-W", 1, 100, 0)], refundId: "R1"));
+        Assert.Equal(118m, cn.Totals.Total);
+    }
+
+    [Fact]
     public async Task Vat_books_have_no_credit_note_deadline()
     {
         var planner = new PostingPlanner(new TaxRules(new BooksOptions { TaxRegime = "vat", Currency = "EUR" }), "EUR");

@@ -26,6 +26,8 @@ public sealed record OrderState
     public bool SalePosted { get; init; }
     /// <summary>The tax rate each SKU was sold at (the sale's lines are not kept once posted): a refund made before a later edit is credited at it.</summary>
     public Dictionary<string, decimal> SaleTaxRates { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>The dearest unit price (before tax) each SKU was sold at: no refund credits a unit for more.</summary>
+    public Dictionary<string, decimal> SaleUnitPrices { get; init; } = new(StringComparer.Ordinal);
     /// <summary>Per external SKU, what the sale and the edit notes posted: the order as sold, gross of refunds.</summary>
     public Dictionary<string, SkuPosition> Sold { get; init; } = new(StringComparer.Ordinal);
     /// <summary>Per external SKU, what the order still bills: Sold less every refund and the cancellation credited.</summary>

@@ -12,17 +12,15 @@ namespace Connectors.Books;
 /// </summary>
 /// <param name="zone">The books' time zone (BooksOptions.Zone): a document timestamped in UTC is dated in it; null: dates as written.</param>
 /// <param name="roundOffLimit">Books:RoundOffLimit: the largest residue a sale puts on a Round off line.</param>
-/// <param name="yearStartMonth">Books:FinancialYearStartMonth: the GST credit-note deadline is 30 November after the supply's year.</param>
-public sealed class PostingPlanner(TaxRules tax, string currency, TimeZoneInfo? zone = null, decimal roundOffLimit = 1.00m, int yearStartMonth = 4)
+public sealed class PostingPlanner(TaxRules tax, string currency, TimeZoneInfo? zone = null, decimal roundOffLimit = 1.00m)
 {
     internal decimal RoundOffLimit => roundOffLimit;
 
     /// <summary>CGST Act s.34(2): a credit note reduces output tax only if issued by 30 November following the end of the financial year of the supply.</summary>
-    internal bool PastCreditNoteDeadline(DateOnly supply, DateOnly note)
+    internal static bool PastCreditNoteDeadline(DateOnly supply, DateOnly note)
     {
-        // The year of the supply starts in `start` and ends within start + 1 (or in December of `start` for calendar years):
-        // either way the deadline is 30 November of start + 1.
-        var start = supply.Month >= yearStartMonth ? supply.Year : supply.Year - 1;
+        // The financial year is April to March by law (General Clauses Act 1897 s.3(21)), whatever the books' own year: a supply of April 2025 - March 2026 may be credited with GST until 30 November 2026.
+        var start = supply.Month >= 4 ? supply.Year : supply.Year - 1;
         return note > new DateOnly(start + 1, 11, 30);
     }
 

@@ -75,11 +75,12 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
     {
         // A credit note for a supply of an earlier financial year issued after 30 November of the next may not reduce
         // output GST (CGST Act s.34(2)): the customer is credited in full, against Sales returns, and the GST stands.
-        if (v.Type == VoucherType.CreditNote && Tax.Regime == Regime.Gst && Facts.Sale is { } sale && planner.PastCreditNoteDeadline(planner.DateOf(sale), v.Date))
+        if (v.Type == VoucherType.CreditNote && Tax.Regime == Regime.Gst && Facts.Sale is { } sale && PostingPlanner.PastCreditNoteDeadline(planner.DateOf(sale), v.Date))
         {
             v = (v with
             {
-                Lines = v.Lines.Select(l => l with { Taxable = l.Total, Taxes = [], Account = Journal.SalesReturns }).ToList(),
+                // Only supplies: a gift card's liability and a round-off keep their own accounts.
+                Lines = v.Lines.Select(l => l.Account is null ? l with { Taxable = l.Total, Taxes = [], Account = Journal.SalesReturns } : l).ToList(),
                 Note = $"Issued after the GST deadline for a supply of {planner.DateOf(sale):yyyy-MM-dd} (30 November after its financial year, CGST Act s.34(2)): a financial credit note against Sales returns; output GST is not reduced.",
             }).Completed();
             Note = Note is null ? v.Note : Note + " " + v.Note;
@@ -127,7 +128,8 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         var isTest = State.IsTest || PostingPlanner.IsTest(sale);
         State = State with
         {
-            PlaceOfSupply = PostingPlanner.Clean(sale.PlaceOfSupply), Customer = sale.Customer?.Name, CustomerKey = PostingPlanner.CustomerKey(sale.Customer), IsTest = isTest,
+            // "96" (Other Country) is GST's code; VAT books name the buyer's country.
+            PlaceOfSupply = Tax.Regime != Regime.Gst && sale.PlaceOfSupply == "96" ? PostingPlanner.Clean(sale.Country) : PostingPlanner.Clean(sale.PlaceOfSupply), Customer = sale.Customer?.Name, CustomerKey = PostingPlanner.CustomerKey(sale.Customer), IsTest = isTest,
         };
         var lines = sale.Lines.Select(l => planner.SaleLine(l, State.PlaceOfSupply, sale.PricesIncludeTax, items)).ToList();
         var source = sale.Lines.ToList();
@@ -138,13 +140,14 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         }
         var positions = PostingPlanner.Positions(source, lines);
         Add(planner.NewVoucher(VoucherType.Sales, planned, sale, State, lines, sale.ExternalId, null, "SV") with { PlatformTotal = sale.PlatformTotal }, sale);
-        Unmapped.AddRange(sale.Lines.Where(l => !l.IsService && items.GetValueOrDefault(l.Sku) is null).Select(l => l.Sku).Distinct(StringComparer.Ordinal));
+        Unmapped.AddRange(sale.Lines.Where(l => !l.IsService && !l.IsGiftCard && items.GetValueOrDefault(l.Sku) is null).Select(l => l.Sku).Distinct(StringComparer.Ordinal));
         // Once posted, the sale's lines live on in Sold; the fact keeps what ordering needs (its version, date, customer) and
         // each SKU's tax rate, so the order row stays small.
         State = State with
         {
             SalePosted = true, Sold = positions, Lines = new(positions, StringComparer.Ordinal),
             SaleTaxRates = sale.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().TaxRate, StringComparer.Ordinal),
+            SaleUnitPrices = lines.Where(l => l.Quantity > 0).GroupBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(l => l.Taxable / l.Quantity), StringComparer.Ordinal),
             Facts = Facts with { Sale = sale with { Lines = [], Refunds = [] } },
         };
     }
@@ -295,6 +298,13 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
                     Hold($"Held: {refused} The refund is kept and is credited as soon as the order's facts allow it (an edit that adds the units); if it is wrong, send it corrected with the same refund id.");
                 continue;
             }
+            // The refund that leaves nothing else open takes the sale's round-off with it, so Debtors is left at zero.
+            if (open!.TryGetValue(RoundOffSku, out var roundOff) && roundOff.IsOpen && open.Values.All(p => p.Sku == RoundOffSku || !p.IsOpen)
+                && lines!.Sum(l => l.Total) + roundOff.Total > 0)
+            {
+                lines = [.. lines!, PostingPlanner.Full(roundOff)];
+                open = new(open, StringComparer.Ordinal) { [RoundOffSku] = roundOff with { Quantity = 0, Taxable = 0, Taxes = [] } };
+            }
             Add(planner.NewVoucher(VoucherType.CreditNote, planned, refund, State, lines!, refund.RefundId ?? refund.ExternalId, State.SaleNumber ?? SaleLink, "CN|refund|" + refund.RefundId), refund);
             State = State with
             {
@@ -343,10 +353,11 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         return (lines, positions, null);
     }
 
-    /// <summary>What a unit of the SKU was sold for before tax: the dearer of the latest edit's price and the average of what was posted.</summary>
+    /// <summary>What a unit of the SKU was sold for before tax: the dearest of its sale lines (one SKU on a paid line and a free one is the paid price), its latest edit's lines, and the average posted.</summary>
     decimal? UnitPrice(string sku, SkuPosition sold)
     {
         decimal? best = sold.Quantity > 0 ? sold.Taxable / sold.Quantity : null;
+        if (State.SaleUnitPrices.TryGetValue(sku, out var atSale) && (best is null || atSale > best)) best = atSale;
         foreach (var l in Facts.Latest?.Lines.Where(x => x.Sku == sku && x.Quantity > 0) ?? [])
         {
             var (taxable, _) = Tax.Line(l.Quantity, l.Rate, l.Discount, l.TaxRate, l.TaxAmount, Facts.Latest!.PricesIncludeTax, State.PlaceOfSupply);

@@ -125,7 +125,8 @@ public sealed class VoucherStore
                 foreach (var i in chunk) results[i] = await PostOneAsync(pk, series, fy, drafts[i]);
                 return;
             }
-            catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && attempt < 500)
+            // A missing table is not a moved counter: retrying cannot help, the event goes back to the queue at once.
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && e.ErrorCode != "TableNotFound" && attempt < 500)
             {
                 // Another process moved the counter (or created it), or the remembered one is gone: read it again.
                 _counters.TryRemove(pk, out _);

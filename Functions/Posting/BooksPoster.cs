@@ -19,7 +19,7 @@ namespace Connectors.Posting;
 public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers, ItemStore items, SkuMapStore skuMaps, CustomerStore customers,
     IOptions<BooksOptions> options, ILogger<BooksPoster> log) : IEventPoster
 {
-    readonly PostingPlanner _planner = new(new TaxRules(options.Value), options.Value.Currency.ToUpperInvariant(), options.Value.Zone, options.Value.RoundOffLimit, options.Value.FinancialYearStartMonth);
+    readonly PostingPlanner _planner = new(new TaxRules(options.Value), options.Value.Currency.ToUpperInvariant(), options.Value.Zone, options.Value.RoundOffLimit);
 
     public async Task<PostingOutcome> PostAsync(CanonicalEvent e, CancellationToken ct)
     {

@@ -37,7 +37,8 @@ public static class WooMapping
             DateUtc = dateUtc,
             // date_modified_gmt orders the snapshots (WooCommerce writes it in UTC without an offset).
             Version = Fields.PayloadFields.Moment(o.DateModifiedGmt),
-            PlatformTotal = kind == EventKind.Sale ? o.Total : null,
+            // Gift-card extensions take a redeemed card off `total` (it is a payment, not a discount): no total to meet then.
+            PlatformTotal = kind == EventKind.Sale && !(o.MetaData ?? []).Any(m => m.Key?.Contains("gift", StringComparison.OrdinalIgnoreCase) == true) ? o.Total : null,
             Customer = ShopCustomer.From(ShopCustomer.Join(billing?.FirstName, billing?.LastName) ?? ShopBody.Blank(billing?.Company), billing?.Email, TaxIdOf(o.MetaData), ShopBody.Blank(billing?.Country)),
             PlaceOfSupply = GstStates.PlaceOfSupply(country, place?.State),
             Country = country,
