@@ -42,7 +42,12 @@ public sealed class StorageRequestsTests(HostFixture host) : IClassFixture<HostF
         var report = $"empty books: {Describe(empty)}\nwith history: {Describe(withHistory)}";
         Assert.DoesNotContain(empty.Keys.Concat(withHistory.Keys), k => k.Kind == "query");
         Assert.True(empty.Values.Sum() >= 10 * 5, report); // claim, raw body, entry, posting rows: a count that could not be an accident
-        Assert.True(empty.Count == withHistory.Count && empty.All(e => withHistory.GetValueOrDefault(e.Key) == e.Value), report);
+        // Caches of connections and SKU maps live 5 s (and stock rows are re-read when another writer moved them): their
+        // refresh reads follow the clock, not the books, so they are compared for being rare, not for being equal.
+        static bool Refresh((string Resource, string Kind) k) => k.Kind == "point-read" && k.Resource is "Connections" or "SkuMaps" or "Items";
+        Assert.All(empty.Concat(withHistory).Where(e => Refresh(e.Key)), e => Assert.True(e.Value <= 3, report));
+        var (a, b) = (empty.Where(e => !Refresh(e.Key)).ToList(), withHistory.Where(e => !Refresh(e.Key)).ToDictionary(e => e.Key, e => e.Value));
+        Assert.True(a.Count == b.Count && a.All(e => b.GetValueOrDefault(e.Key) == e.Value), report);
     }
 
     [Fact]
