@@ -33,6 +33,8 @@ public sealed class JumpsellerMapTests
         Assert.Equal("EUR", e.Currency);
         Assert.False(e.PricesIncludeTax);
         Assert.Equal("DE", e.Country);
+        // Jumpseller's order total: the sales voucher meets it with a Round off line.
+        Assert.Equal(101.15m, e.PlatformTotal);
         // Outside India (Berlin, DE-BE): GST's place of supply "96", Other Country.
         Assert.Equal("96", e.PlaceOfSupply);
         Assert.Equal("DE123456789", e.Customer!.Key);

@@ -48,6 +48,8 @@ public static class BooktoOrder
             // Services: the recipient's location (IGST Act s.12(2), s.13(2)); bookto sends a country, and a state is read if it sends one.
             PlaceOfSupply = buyer is { } p ? Shops.GstStates.PlaceOfSupply(Country(p), PayloadFields.Text(p, "state", 100), PayloadFields.Text(p, "region", 100)) : null,
             Currency = currency.ToUpperInvariant(),
+            // The voucher's total must be what bookto charged: a residue of rounding goes on a Round off line.
+            PlatformTotal = totalIncl,
             PricesIncludeTax = false,
             IsTest = PayloadFields.Bool(root, "is_test_order"),
             SourceStatus = treatment is null ? status ?? "paid" : $"{status ?? "paid"} ({treatment})",

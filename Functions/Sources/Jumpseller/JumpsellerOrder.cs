@@ -90,6 +90,8 @@ public static class JumpsellerOrder
             Country = country,
             Currency = PayloadFields.Text(order, "currency", 3)?.ToUpperInvariant() ?? throw new PayloadException("order.currency is required."),
             PricesIncludeTax = includesTax,
+            // What Jumpseller charged: the sale's residue of rounding goes on a Round off line.
+            PlatformTotal = kind == EventKind.Sale ? PayloadFields.OptionalDecimal(order, "total", "order") : null,
             Lines = lines,
             SourceStatus = status,
         };
