@@ -6,7 +6,7 @@ namespace Connectors.Tests.Posting;
 
 // Order lifecycles in the three platform shapes (Custom, Shopify, WooCommerce), the deliveries each one makes, and an
 // independent model of the books each one must end in, whatever the order the deliveries arrive in. Nothing here calls
-// the code under test: the model is written from the contract (README "Posting", "The Custom source", "Shopify and
+// the code under test: the model is written from the contract (docs/posting-rules.md, docs/custom-source.md, docs/sources.md: "Shopify and
 // WooCommerce" and the order-independence contract), not from the engine.
 //
 // Rounding: every amount a lifecycle produces is a whole number of paise, and so is every GST component of it. Rates are

@@ -1,6 +1,6 @@
 namespace Connectors.Bench;
 
-/// <summary>How long and how hard to run. The full run is the README's figure; Smoke only proves the benchmark still works.</summary>
+/// <summary>How long and how hard to run. The full run is bench/README.md's figure; Smoke only proves the benchmark still works.</summary>
 public sealed record BenchOptions
 {
     public int Concurrency { get; init; } = 32;
