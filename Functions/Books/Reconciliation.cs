@@ -189,7 +189,10 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
 
     /// <summary>The rate a refund is credited at: the sale's for a refund made before the latest (Custom) edit, else the open line's.</summary>
     decimal RefundRate(CanonicalEvent refund, string sku, SkuPosition open) =>
-        Facts.Snapshot is { LinesNetOfEarlierRefunds: true } latest && OrderMerge.MadeBefore(refund, latest) && RateBefore(sku) is { } rate ? rate : open.TaxRate;
+        InLatestEdit(refund) && RateBefore(sku) is { } rate ? rate : open.TaxRate;
+
+    /// <summary>Whether the latest edit's lines are net of this refund (a Custom edit made after it): the edit's arithmetic includes it.</summary>
+    bool InLatestEdit(CanonicalEvent refund) => Facts.Latest is { LinesNetOfEarlierRefunds: true } edit && OrderMerge.MadeBefore(refund, edit);
 
     void PostEdit()
     {
@@ -208,10 +211,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
             State = State with { Baseline = false, Facts = facts, Credited = [.. State.Credited, OrderMigration.RefundedBefore] };
             return;
         }
-        var mapped = latest.Lines.Concat(Facts.Refunds.Values.SelectMany(r => r.Lines)).Select(l => l.Sku).Distinct(StringComparer.Ordinal)
-            .ToDictionary(sku => sku, ItemOf, StringComparer.Ordinal);
-        var (gross, lines) = GrossLines(latest, mapped);
-        var target = PostingPlanner.Positions(gross, lines);
+        var target = SoldTarget(latest);
         var sold = new Dictionary<string, SkuPosition>(State.Sold, StringComparer.Ordinal);
         var open = new Dictionary<string, SkuPosition>(State.Lines, StringComparer.Ordinal);
         List<VoucherLine> up = [], down = [];
@@ -269,15 +269,22 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         State = State with { Sold = sold, Lines = open };
     }
 
+    /// <summary>The order as sold per SKU according to the latest snapshot (gross of refunds), each SKU with the item it was sold as.</summary>
+    Dictionary<string, SkuPosition> SoldTarget(CanonicalEvent latest)
+    {
+        var mapped = latest.Lines.Concat(Facts.Refunds.Values.SelectMany(r => r.Lines)).Select(l => l.Sku).Distinct(StringComparer.Ordinal)
+            .ToDictionary(sku => sku, ItemOf, StringComparer.Ordinal);
+        var (gross, lines) = GrossLines(latest, mapped);
+        return PostingPlanner.Positions(gross, lines);
+    }
+
     void KeepSoldForStock()
     {
         // No edit newer than the sale: the sale's lines are what Sold holds already.
         if (Facts.Latest is not { } latest) return;
-        var mapped = latest.Lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal).ToDictionary(sku => sku, ItemOf, StringComparer.Ordinal);
-        var (gross, lines) = GrossLines(latest, mapped);
-        var target = PostingPlanner.Positions(gross, lines);
+        var target = SoldTarget(latest);
         var sold = new Dictionary<string, SkuPosition>(State.Sold, StringComparer.Ordinal);
-        foreach (var sku in sold.Keys.ToList()) if (!target.ContainsKey(sku)) sold[sku] = sold[sku] with { Quantity = 0, Taxable = 0, Taxes = [] };
+        foreach (var sku in sold.Keys.Where(k => k != RoundOffSku && !target.ContainsKey(k)).ToList()) sold[sku] = sold[sku] with { Quantity = 0, Taxable = 0, Taxes = [] };
         foreach (var (sku, p) in target) sold[sku] = p;
         State = State with { Sold = sold };
     }
@@ -340,8 +347,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
             // A unit is never refunded for more than it was sold for (before tax, within a minor unit of rounding), unless
             // the source marks the line as a fee or compensation.
             // A refund a Custom edit is net of is part of that edit's arithmetic and is credited as it implies.
-            var inEdit = Facts.Latest is { LinesNetOfEarlierRefunds: true } edit && OrderMerge.MadeBefore(e, edit);
-            if (!p.IsService && !l.IsCompensation && !inEdit && l.Quantity > 0 && UnitPrice(l.Sku, sold) is { } unit
+            if (!p.IsService && !l.IsCompensation && !InLatestEdit(e) && l.Quantity > 0 && UnitPrice(l.Sku, sold) is { } unit
                 && taxable / l.Quantity > unit + Tax.Money.MinorUnit)
                 return (null, null, $"Refund {e.RefundId}: {l.Sku} is refunded at {Tax.Money.Round(taxable / l.Quantity)} a unit, more than the {Tax.Money.Round(unit)} it was sold for (before tax) on order {e.ExternalId}; mark the line as compensation if that is meant.");
             var line = new VoucherLine { Sku = l.Sku, Item = p.Item, Description = p.Description, IsService = p.IsService, Account = p.Account, Quantity = l.Quantity, Rate = l.Rate, Taxable = taxable, Taxes = taxes };
