@@ -72,4 +72,20 @@ public sealed class CustomPostingTests(HostFixture host) : IClassFixture<HostFix
             JsonSerializer.Serialize(new { external_id = "ORD-WAIT", refund_id = "RF-WAIT-2", refund_date = "2026-05-30", lines = new[] { RefundLine("WAIT-W", 1, 100) } })));
         Assert.Equal((HttpStatusCode.OK, "accepted"), (status, body.GetProperty("status").GetString()));
     }
+
+    [Fact]
+    public async Task The_custom_samples_post_a_sale_a_debit_note_for_the_edit_and_a_credit_note_for_the_refund()
+    {
+        var c = await _books.CustomConnectionAsync();
+        foreach (var (file, eventName) in new[] { ("order-created", "order.created"), ("order-updated", "order.updated"), ("order-refunded", "order.refunded") })
+        {
+            var (status, _) = await host.SendAsync(SignedRequests.Custom(c.Path, c.SigningSecret!, eventName, PlatformSamples.Text("custom", file + ".json")));
+            Assert.Equal(HttpStatusCode.OK, status);
+        }
+        var vouchers = await _books.VouchersAsync(c.Id, "ORD-12345", 3);
+        decimal TotalOf(string type) => Total(Assert.Single(vouchers, v => v.GetProperty("type").GetString() == type), "total");
+        Assert.Equal(516m, TotalOf("sales"));       // 2 x 100 + 18 % and 250 + 12 %
+        Assert.Equal(118m, TotalOf("debit-note"));  // the edit's third widget
+        Assert.Equal(118m, TotalOf("credit-note")); // one widget refunded
+    }
 }
