@@ -71,6 +71,22 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         return new VoucherLine { Sku = RoundOffSku, Description = "Round off", IsService = true, Quantity = 1, Rate = residue, Taxable = residue, Account = Journal.RoundOff };
     }
 
+    /// <summary>
+    /// A refund's residue between what the platform returned (PlatformTotal) and its credit note's lines, as a Round off
+    /// line kept on the note alone (not on the order's open position: a cancellation does not reverse it); beyond
+    /// Books:RoundOffLimit the reason, with both figures.
+    /// </summary>
+    (VoucherLine? Line, string? Refused) RefundRoundOff(CanonicalEvent refund, List<VoucherLine> lines)
+    {
+        if (refund.PlatformTotal is not { } returned) return (null, null);
+        var ours = lines.Sum(l => l.Total);
+        var residue = returned - ours;
+        if (residue == 0) return (null, null);
+        if (Math.Abs(residue) > planner.RoundOffLimit)
+            return (null, $"Refund {refund.RefundId} of order {refund.ExternalId} credits {ours} but the platform returned {returned}: the difference {residue} is more than the round-off limit {planner.RoundOffLimit} (Books__RoundOffLimit); not posted.");
+        return (new VoucherLine { Sku = RoundOffSku, Description = "Round off", IsService = true, Quantity = 1, Rate = residue, Taxable = residue, Account = Journal.RoundOff }, null);
+    }
+
     void Add(Voucher v, CanonicalEvent source)
     {
         // A credit note for a supply of an earlier financial year issued after 30 November of the next may not reduce
@@ -312,7 +328,17 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
                 lines = [.. lines!, PostingPlanner.Full(roundOff)];
                 open = new(open, StringComparer.Ordinal) { [RoundOffSku] = roundOff with { Quantity = 0, Taxable = 0, Taxes = [] } };
             }
-            Add(planner.NewVoucher(VoucherType.CreditNote, planned, refund, State, lines!, refund.RefundId ?? refund.ExternalId, State.SaleNumber ?? SaleLink, "CN|refund|" + refund.RefundId), refund);
+            // The credit note meets what the platform returned (Shopify's refund transactions, WooCommerce's refund total).
+            var (residue, tooFar) = RefundRoundOff(refund, lines!);
+            if (tooFar is not null)
+            {
+                // Wrong whatever comes later: the event that tells the refund fails; one told earlier stays uncredited.
+                if (refund.EventId == planned.EventId || planned.Refunds.Any(r => r.RefundId == refund.RefundId)) throw new Posting.PostingRejectedException(tooFar);
+                continue;
+            }
+            if (residue is { } roundOffLine) lines = [.. lines!, roundOffLine];
+            Add(planner.NewVoucher(VoucherType.CreditNote, planned, refund, State, lines!, refund.RefundId ?? refund.ExternalId, State.SaleNumber ?? SaleLink, "CN|refund|" + refund.RefundId)
+                with { PlatformTotal = refund.PlatformTotal }, refund);
             State = State with
             {
                 Lines = open!, Credited = [.. State.Credited, refund.RefundId!],

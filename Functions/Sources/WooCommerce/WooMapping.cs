@@ -27,7 +27,10 @@ public static class WooMapping
         var place = ShopBody.Blank(o.Shipping?.Country) is not null ? o.Shipping : billing;
         var country = ShopBody.Blank(place?.Country)?.ToUpperInvariant();
         var number = ShopBody.Blank(o.Number);
-        var (date, dateUtc) = kind == EventKind.Sale ? SaleDate(o, receivedAt) : (DateOf(o.DateModified ?? o.DateCreated, receivedAt), null);
+        // An edit, refund or cancellation is dated by the delivery's date_modified; its _gmt twin is the moment posting dates
+        // in Books:TimeZone, as a sale's (the note's financial year and CGST s.34(2) follow that date).
+        var (date, dateUtc) = kind == EventKind.Sale ? SaleDate(o, receivedAt)
+            : (DateOf(o.DateModified ?? o.DateCreated, receivedAt), ShopBody.Blank(o.DateModified) is not null ? Fields.PayloadFields.Moment(o.DateModifiedGmt) : null);
         return new CanonicalEvent
         {
             Kind = kind,
