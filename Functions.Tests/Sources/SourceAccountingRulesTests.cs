@@ -14,11 +14,11 @@ using Microsoft.AspNetCore.Http;
 namespace Connectors.Tests.Sources;
 
 /// <summary>
-/// Round-off of refunds (Shopify's refund transactions, WooCommerce's refund total) and of Selldone's final price, and the
-/// dates of edits, refunds and cancellations in the books' time zone: each platform's own payload shape mapped by its
+/// Gift cards flagged by WooCommerce's gift-card extensions, round-off of refunds (Shopify's refund transactions,
+/// WooCommerce's refund total) and of Selldone's final price, and the dates of edits, refunds and cancellations in the books' time zone: each platform's own payload shape mapped by its
 /// source and planned by the posting engine (GST books, home state 29), with worked numbers. Pure: no storage.
 /// </summary>
-public sealed class RoundOffAndDatesTests
+public sealed class SourceAccountingRulesTests
 {
     static readonly DateTimeOffset Now = new(2026, 5, 25, 12, 0, 0, TimeSpan.Zero);
     static readonly TimeZoneInfo Kolkata = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata");
@@ -206,6 +206,35 @@ public sealed class RoundOffAndDatesTests
         var cancel = Assert.Single(PlatformSamples.Events(Woo("order.updated", ShopSamples.Bytes("woocommerce", "order-updated--cancelled.json"))).Drafts).Event;
         Assert.Equal((EventKind.Cancel, (DateTimeOffset?)new DateTimeOffset(2017, 3, 23, 12, 0, 0, TimeSpan.Zero)), (cancel.Kind, cancel.DateUtc));
         Assert.Equal(new DateOnly(2017, 3, 24), Planner("USD", TimeZoneInfo.FindSystemTimeZoneById("Pacific/Kiritimati")).DateOf(cancel));
+    }
+
+    /// <summary>The order-created sample (2 × 3.00 + 12.00 at 7.5 % state tax, shipping 10.00) plus a 50.00 gift card line carrying this meta key.</summary>
+    static byte[] WooWithGiftCard(string metaKey) => ShopSamples.Edited("woocommerce", "order-created.json", o =>
+    {
+        o["line_items"]!.AsArray().Add(JsonNode.Parse($$"""
+            {"id":317,"name":"Gift card","product_id":60,"variation_id":0,"quantity":1,"tax_class":"","subtotal":"50.00","subtotal_tax":"0.00",
+             "total":"50.00","total_tax":"0.00","taxes":[],"sku":"GC-50","price":50,
+             "meta_data":[{"id":2100,"key":"wc_gc_giftcard_to","value":"asha@example.in"},{"id":2101,"key":"{{metaKey}}","value":"50"}]}
+            """));
+        o["total"] = "79.35";
+    });
+
+    [Theory]
+    [InlineData("wc_gc_giftcard_amount")] // WooCommerce Gift Cards (WC_GC_Gift_Card_Product::create_order_line_item)
+    [InlineData("pw_gift_card_amount")] // PW WooCommerce Gift Cards (PWGC_AMOUNT_META_KEY)
+    public void A_woocommerce_line_a_gift_card_extension_marks_is_a_liability_not_a_sale(string metaKey)
+    {
+        var sale = PlatformSamples.Events(Woo("order.created", WooWithGiftCard(metaKey))).Drafts[0].Event;
+        Assert.Equal([false, false, true], sale.Lines.Where(l => !l.IsService).Select(l => l.IsGiftCard));
+        // Goods 18.00 + shipping 10.00 to Sales, their tax 1.35, and the card's 50.00 to Gift card liability with no tax:
+        // 79.35, Woo's total.
+        var v = Assert.Single(Post(Planner("USD"), sale).Vouchers);
+        Assert.Equal((79.35m, (decimal?)79.35m), (v.Totals.Total, v.PlatformTotal));
+        Assert.Equal((-28.00m, -50.00m, 1.35m), (Account(v, Journal.Sales), Account(v, Journal.GiftCardLiability), v.Totals.Tax));
+        var card = v.Lines.Single(l => l.Sku == "GC-50");
+        Assert.Equal((Journal.GiftCardLiability, 0, (string?)null), (card.Account, card.Taxes.Count, card.Item));
+        // A line without such meta (variation attributes only) stays a sale.
+        Assert.False(PlatformSamples.Events(Woo("order.created", ShopSamples.Bytes("woocommerce", "order-created.json"))).Drafts[0].Event.Lines.Any(l => l.IsGiftCard));
     }
 
     // ---------------------------------------------------------------- Selldone
