@@ -91,6 +91,37 @@ public sealed class AccountingRulesTests(HostFixture host) : IClassFixture<HostF
     }
 
     [Fact]
+    public async Task Units_an_edit_added_are_dated_by_the_edit_for_the_gst_deadline_and_credited_first()
+    {
+        // Sold 2 × 100 at 18 % on 1 May 2025 (year 25-26: GST may be reduced until 30 November 2026); an edit on 1 June 2026
+        // (year 26-27: until 30 November 2027) adds a third unit, DN 118.
+        await PostOneAsync(Event(EventKind.Sale, _connection, "ED-1", "2025-05-01", [L("ED-W", 2, 100, 18)], "29"));
+        var dn = await PostOneAsync(Event(EventKind.Update, _connection, "ED-1", "2026-06-01", [L("ED-W", 3, 100, 18)], "29"));
+        Assert.Equal((VoucherType.DebitNote, 118m), (dn.Type, dn.Totals.Total));
+        // Refunded on 15 December 2026: the newest unit is credited first, the edit's, still in time: GST 9 + 9 reduced.
+        var first = await PostOneAsync(Event(EventKind.Refund, _connection, "ED-1", "2026-12-15", [L("ED-W", 1, 100, 0)], refundId: "R1"));
+        Assert.Equal((118m, 9m, 9m, 0m), (first.Totals.Total, -Credit(first, "Output CGST"), -Credit(first, "Output SGST"), -Credit(first, Journal.SalesReturns)));
+        Assert.Null(first.Note);
+        // The next two units are the sale's, past its deadline: 236 against Sales returns, the GST stands.
+        var rest = await PostOneAsync(Event(EventKind.Refund, _connection, "ED-1", "2026-12-16", [L("ED-W", 2, 100, 0)], refundId: "R2"));
+        Assert.Equal((236m, 0m, 236m), (rest.Totals.Total, rest.Totals.Tax, -Credit(rest, Journal.SalesReturns)));
+        Assert.Contains("supply of 2025-05-01", rest.Note);
+
+        // The same order refunded 2 units at once on 15 December 2026: the edit's unit reduces GST (100 + 9 + 9), the sale's
+        // one is a financial credit of 118; the note names both.
+        await PostOneAsync(Event(EventKind.Sale, _connection, "ED-2", "2025-05-01", [L("ED-W", 2, 100, 18)], "29"));
+        await PostOneAsync(Event(EventKind.Update, _connection, "ED-2", "2026-06-01", [L("ED-W", 3, 100, 18)], "29"));
+        var both = await PostOneAsync(Event(EventKind.Refund, _connection, "ED-2", "2026-12-15", [L("ED-W", 2, 100, 0)], refundId: "R1"));
+        Assert.Equal((236m, 9m, 9m, 118m), (both.Totals.Total, -Credit(both, "Output CGST"), -Credit(both, "Output SGST"), -Credit(both, Journal.SalesReturns)));
+        Assert.Equal([(1m, (string?)null), (1m, Journal.SalesReturns)], both.Lines.Select(l => (l.Quantity, l.Account)));
+        Assert.Contains("1 of the 2 units of ED-W", both.Note);
+        Assert.Equal(0m, Journal.Balance(both.Journal));
+        // Cancelled on 20 December 2026: the one unit left is the sale's, late too.
+        var cancel = await PostOneAsync(Event(EventKind.Cancel, _connection, "ED-2", "2026-12-20", []));
+        Assert.Equal((118m, 0m), (cancel.Totals.Total, cancel.Totals.Tax));
+    }
+
+    [Fact]
     public async Task The_refund_that_closes_the_order_takes_the_round_off_and_a_late_note_keeps_a_gift_cards_account()
     {
         // Charged 104.98 for 104.99 of lines: Round off -0.01. Refunding the three units leaves Debtors at zero.

@@ -40,6 +40,12 @@ public sealed record OrderState
     public bool CancelPosted { get; init; }
     /// <summary>A row from before facts were kept: its first snapshot read gross of refunds is taken as the order as sold (OrderMigration).</summary>
     public bool Baseline { get; init; }
+    /// <summary>
+    /// Per external SKU, the units still billed by the voucher that supplied them (the sale, or the debit note of the edit
+    /// that added them), so a late credit note is judged by the date of the supply it credits (CGST Act s.34(2)). Credited
+    /// newest first. A SKU without lots (a row from before they were kept) is the sale's.
+    /// </summary>
+    public Dictionary<string, List<SupplyLot>> Supplies { get; init; } = new(StringComparer.Ordinal);
     /// <summary>Per external SKU, the units this order has taken out of stock as posted so far (movements are target − this).</summary>
     public Dictionary<string, decimal> StockOut { get; init; } = new(StringComparer.Ordinal);
     /// <summary>Events held (kept, not in the books yet) by event id: when their fact posts, their activity entries say so.</summary>
@@ -67,6 +73,9 @@ public sealed record OrderFacts
     public Dictionary<string, CanonicalEvent> Refunds { get; init; } = new(StringComparer.Ordinal);
     public CanonicalEvent? Cancel { get; init; }
 }
+
+/// <summary>Units of a SKU supplied on one date (the voucher that billed them) and still billed.</summary>
+public sealed record SupplyLot(DateOnly Date, decimal Quantity);
 
 /// <summary>The open position of one SKU on an order.</summary>
 public sealed record SkuPosition

@@ -71,22 +71,116 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         return new VoucherLine { Sku = RoundOffSku, Description = "Round off", IsService = true, Quantity = 1, Rate = residue, Taxable = residue, Account = Journal.RoundOff };
     }
 
+    /// <summary>
+    /// A refund's residue between what the platform returned (PlatformTotal) and its credit note's lines, as a Round off
+    /// line kept on the note alone (not on the order's open position: a cancellation does not reverse it); beyond
+    /// Books:RoundOffLimit the reason, with both figures.
+    /// </summary>
+    (VoucherLine? Line, string? Refused) RefundRoundOff(CanonicalEvent refund, List<VoucherLine> lines)
+    {
+        if (refund.PlatformTotal is not { } returned) return (null, null);
+        var ours = lines.Sum(l => l.Total);
+        var residue = returned - ours;
+        if (residue == 0) return (null, null);
+        if (Math.Abs(residue) > planner.RoundOffLimit)
+            return (null, $"Refund {refund.RefundId} of order {refund.ExternalId} credits {ours} but the platform returned {returned}: the difference {residue} is more than the round-off limit {planner.RoundOffLimit} (Books__RoundOffLimit); not posted.");
+        return (new VoucherLine { Sku = RoundOffSku, Description = "Round off", IsService = true, Quantity = 1, Rate = residue, Taxable = residue, Account = Journal.RoundOff }, null);
+    }
+
     void Add(Voucher v, CanonicalEvent source)
     {
         // A credit note for a supply of an earlier financial year issued after 30 November of the next may not reduce
         // output GST (CGST Act s.34(2)): the customer is credited in full, against Sales returns, and the GST stands.
-        if (v.Type == VoucherType.CreditNote && Tax.Regime == Regime.Gst && Facts.Sale is { } sale && PostingPlanner.PastCreditNoteDeadline(planner.DateOf(sale), v.Date))
+        // Each line is judged by the supply it credits: the sale, or the edit that added the units (Supplies).
+        if (v.Type == VoucherType.CreditNote && Tax.Regime == Regime.Gst && Facts.Sale is { } sale)
         {
-            v = (v with
+            var saleDate = planner.DateOf(sale);
+            var lines = new List<VoucherLine>();
+            var supplies = new SortedSet<DateOnly>();
+            var parts = new List<string>();
+            foreach (var l in v.Lines)
             {
                 // Only supplies: a gift card's liability and a round-off keep their own accounts.
-                Lines = v.Lines.Select(l => l.Account is null ? l with { Taxable = l.Total, Taxes = [], Account = Journal.SalesReturns } : l).ToList(),
-                Note = $"Issued after the GST deadline for a supply of {planner.DateOf(sale):yyyy-MM-dd} (30 November after its financial year, CGST Act s.34(2)): a financial credit note against Sales returns; output GST is not reduced.",
-            }).Completed();
-            Note = Note is null ? v.Note : Note + " " + v.Note;
+                if (l.Account is not null) { lines.Add(l); continue; }
+                var late = LateUnits(l, saleDate, v.Date, supplies);
+                if (late == 0) { lines.Add(l); continue; }
+                var financial = l with { Taxable = l.Total, Taxes = [], Account = Journal.SalesReturns };
+                if (late >= l.Quantity) { lines.Add(financial); continue; }
+                // Some of the units were supplied in time (an edit added them later): they reduce GST, the rest does not.
+                var share = late / l.Quantity;
+                var kept = l with
+                {
+                    Quantity = l.Quantity - late, Taxable = l.Taxable - Tax.Money.Round(l.Taxable * share),
+                    Taxes = l.Taxes.Select(t => t with { Amount = t.Amount - Tax.Money.Round(t.Amount * share) }).ToList(),
+                };
+                lines.Add(kept);
+                lines.Add(financial with { Quantity = late, Taxable = l.Total - kept.Total });
+                parts.Add($"{late} of the {l.Quantity} units of {l.Sku}");
+            }
+            if (supplies.Count > 0)
+            {
+                v = (v with
+                {
+                    Lines = lines,
+                    Note = $"Issued after the GST deadline for a supply of {string.Join(", ", supplies.Select(d => d.ToString("yyyy-MM-dd")))} (30 November after its financial year, CGST Act s.34(2))"
+                        + (parts.Count > 0 ? $" for {string.Join(", ", parts)}" : "") + ": a financial credit note against Sales returns; output GST is not reduced.",
+                }).Completed();
+                Note = Note is null ? v.Note : Note + " " + v.Note;
+            }
         }
         Vouchers.Add(v);
         _sources.Add(source.EventId);
+    }
+
+    /// <summary>
+    /// How many of a credit note line's units were supplied past the s.34(2) deadline for a note of this date (their supply
+    /// dates added to <paramref name="supplies"/>): the SKU's lots newest first, units beyond them the sale's. A service, a
+    /// value-only line or a SKU without lots is the sale's as a whole.
+    /// </summary>
+    decimal LateUnits(VoucherLine l, DateOnly saleDate, DateOnly note, SortedSet<DateOnly> supplies)
+    {
+        var lots = State.Supplies.GetValueOrDefault(l.Sku);
+        if (l.IsService || l.Quantity <= 0 || lots is not { Count: > 0 })
+        {
+            if (!PostingPlanner.PastCreditNoteDeadline(saleDate, note)) return 0;
+            supplies.Add(saleDate);
+            return decimal.MaxValue; // the whole line
+        }
+        var late = 0m;
+        var left = l.Quantity;
+        foreach (var lot in lots.AsEnumerable().Reverse())
+        {
+            if (left <= 0) break;
+            var take = Math.Min(left, lot.Quantity);
+            if (take > 0 && PostingPlanner.PastCreditNoteDeadline(lot.Date, note)) { late += take; supplies.Add(lot.Date); }
+            left -= take;
+        }
+        if (left > 0 && PostingPlanner.PastCreditNoteDeadline(saleDate, note)) { late += left; supplies.Add(saleDate); }
+        return late;
+    }
+
+    /// <summary>Units of a SKU supplied on this date (the sale, an edit's debit note): appended, so the list stays in posting order.</summary>
+    void Supply(string sku, DateOnly date, decimal quantity)
+    {
+        if (quantity <= 0) return;
+        var lots = new List<SupplyLot>(State.Supplies.GetValueOrDefault(sku) ?? []) { new(date, quantity) };
+        State = State with { Supplies = new(State.Supplies, StringComparer.Ordinal) { [sku] = lots } };
+    }
+
+    /// <summary>Units of a SKU no longer billed (credited), newest supply first.</summary>
+    void Consume(string sku, decimal quantity)
+    {
+        if (quantity <= 0 || State.Supplies.GetValueOrDefault(sku) is not { Count: > 0 } before) return;
+        var lots = new List<SupplyLot>(before);
+        while (quantity > 0 && lots.Count > 0)
+        {
+            var last = lots[^1];
+            var take = Math.Min(quantity, last.Quantity);
+            if (take == last.Quantity) lots.RemoveAt(lots.Count - 1);
+            else lots[^1] = last with { Quantity = last.Quantity - take };
+            quantity -= take;
+        }
+        State = State with { Supplies = new(State.Supplies, StringComparer.Ordinal) { [sku] = lots } };
     }
 
     /// <summary>
@@ -150,6 +244,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
             SaleUnitPrices = lines.Where(l => l.Quantity > 0).GroupBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(l => l.Taxable / l.Quantity), StringComparer.Ordinal),
             Facts = Facts with { Sale = sale with { Lines = [], Refunds = [] } },
         };
+        foreach (var p in positions.Values.Where(p => p.Account is null && !p.IsService).OrderBy(p => p.Sku, StringComparer.Ordinal)) Supply(p.Sku, planner.DateOf(sale), p.Quantity);
     }
 
     /// <summary>
@@ -215,6 +310,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         var sold = new Dictionary<string, SkuPosition>(State.Sold, StringComparer.Ordinal);
         var open = new Dictionary<string, SkuPosition>(State.Lines, StringComparer.Ordinal);
         List<VoucherLine> up = [], down = [];
+        var changed = new List<(string Sku, decimal Units)>();
         foreach (var sku in sold.Keys.Union(target.Keys, StringComparer.Ordinal).Where(k => k != RoundOffSku).Order(StringComparer.Ordinal))
         {
             var before = sold.GetValueOrDefault(sku) is { IsOpen: true } b ? b : null;
@@ -231,6 +327,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
                 && Math.Abs(dt) <= Drift && taxes.All(t => Math.Abs(t.Amount) <= Drift))
                 continue;
             if (after is not null && before is null && !sold.ContainsKey(sku) && !after.IsService && after.Item is null) Unmapped.Add(sku);
+            if (!shape.IsService && shape.Account is null && dq != 0) changed.Add((sku, dq));
             var allUp = dq >= 0 && dt >= 0 && taxes.All(t => t.Amount >= 0);
             var allDown = dq <= 0 && dt <= 0 && taxes.All(t => t.Amount <= 0);
             // A new tax rate, or other units for the same money, is a restatement of the line, not a difference of it.
@@ -267,6 +364,10 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
         if (up.Count > 0) Add(planner.NewVoucher(VoucherType.DebitNote, planned, latest, State, up, latest.ExternalId, link, "DN|edit"), latest);
         if (down.Count > 0) Add(planner.NewVoucher(VoucherType.CreditNote, planned, latest, State, down, latest.ExternalId, link, "CN|edit"), latest);
         State = State with { Sold = sold, Lines = open };
+        // Units the edit adds are supplied on its date (its debit note); units it removes are the newest ones.
+        foreach (var (sku, units) in changed)
+            if (units > 0) Supply(sku, planner.DateOf(latest), units);
+            else Consume(sku, -units);
     }
 
     /// <summary>The order as sold per SKU according to the latest snapshot (gross of refunds), each SKU with the item it was sold as.</summary>
@@ -312,7 +413,18 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
                 lines = [.. lines!, PostingPlanner.Full(roundOff)];
                 open = new(open, StringComparer.Ordinal) { [RoundOffSku] = roundOff with { Quantity = 0, Taxable = 0, Taxes = [] } };
             }
-            Add(planner.NewVoucher(VoucherType.CreditNote, planned, refund, State, lines!, refund.RefundId ?? refund.ExternalId, State.SaleNumber ?? SaleLink, "CN|refund|" + refund.RefundId), refund);
+            // The credit note meets what the platform returned (Shopify's refund transactions, WooCommerce's refund total).
+            var (residue, tooFar) = RefundRoundOff(refund, lines!);
+            if (tooFar is not null)
+            {
+                // Wrong whatever comes later: the event that tells the refund fails; one told earlier stays uncredited.
+                if (refund.EventId == planned.EventId || planned.Refunds.Any(r => r.RefundId == refund.RefundId)) throw new Posting.PostingRejectedException(tooFar);
+                continue;
+            }
+            if (residue is { } roundOffLine) lines = [.. lines!, roundOffLine];
+            Add(planner.NewVoucher(VoucherType.CreditNote, planned, refund, State, lines!, refund.RefundId ?? refund.ExternalId, State.SaleNumber ?? SaleLink, "CN|refund|" + refund.RefundId)
+                with { PlatformTotal = refund.PlatformTotal }, refund);
+            foreach (var l in refund.Lines) Consume(l.Sku, l.Quantity);
             State = State with
             {
                 Lines = open!, Credited = [.. State.Credited, refund.RefundId!],
@@ -387,7 +499,7 @@ sealed class Reconciliation(PostingPlanner planner, OrderState state, CanonicalE
             Add(planner.NewVoucher(VoucherType.CreditNote, planned, cancel, State, lines, cancel.ExternalId, State.SaleNumber ?? SaleLink, "CN|cancel"), cancel);
         else if (cancel.EventId == planned.EventId) Note = "Nothing is open on the order: nothing to cancel.";
         var closed = State.Lines.ToDictionary(p => p.Key, p => p.Value with { Quantity = 0, Taxable = 0, Taxes = [] }, StringComparer.Ordinal);
-        State = State with { Lines = closed, CancelPosted = true };
+        State = State with { Lines = closed, CancelPosted = true, Supplies = new(StringComparer.Ordinal) };
         CoverRefunds();
     }
 

@@ -64,7 +64,7 @@ public sealed record Voucher
     public string? SupplyType { get; init; }
     public IReadOnlyList<VoucherLine> Lines { get; init; } = [];
     public Totals Totals { get; init; } = new(0, 0, 0);
-    /// <summary>What the platform says it charged (the sales voucher), shown beside our total; a residue is on a Round off line.</summary>
+    /// <summary>What the platform says it charged (a sales voucher) or returned (a refund's credit note), shown beside our total; a residue is on a Round off line.</summary>
     public decimal? PlatformTotal { get; init; }
     /// <summary>Why the voucher is not an ordinary one (a credit note past the GST deadline, a place of supply assumed, ...).</summary>
     public string? Note { get; init; }

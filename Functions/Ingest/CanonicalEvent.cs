@@ -42,7 +42,11 @@ public sealed record CanonicalEvent
     /// <summary>ISO 3166-1 alpha-2 country of the buyer, if known.</summary>
     public string? Country { get; init; }
     public string? Currency { get; init; }
-    /// <summary>What the platform says the order's total is (Shopify total_price, WooCommerce total, ...): the sale's residue goes on a Round off line.</summary>
+    /// <summary>
+    /// What the platform says was charged (a sale: Shopify total_price, WooCommerce total, Selldone's final price, ...) or
+    /// returned (a refund: Shopify's successful refund transactions, WooCommerce's refund total): the residue against the
+    /// voucher's lines goes on a Round off line, up to Books:RoundOffLimit. Null: not measured.
+    /// </summary>
     public decimal? PlatformTotal { get; init; }
     /// <summary>True when line rates include tax (gross prices): posting splits them back into taxable + tax.</summary>
     public bool PricesIncludeTax { get; init; }

@@ -102,6 +102,42 @@ public sealed class ShopifyPostingTests(HostFixture host) : IClassFixture<HostFi
         Assert.Equal(10m, await _books.StockAsync("TEA-ASSAM-250"));
     }
 
+    [Fact]
+    public async Task A_refunds_credit_note_meets_the_refund_transactions_and_one_beyond_the_limit_fails_with_both_figures()
+    {
+        await _books.PutItemAsync("TEA-ASSAM-250", "Assam Tea 250 g", 10);
+        var c = await host.CreateConnectionAsync("shopify");
+        Assert.Equal("accepted", await DeliverAsync(c, "orders/create", ShopSamples.Bytes("shopify", "orders-create--india-inclusive.json")));
+        await _books.VouchersAsync(c.Id, Order, 1);
+
+        // One unit (118.00) for which the shop returned 118.50: the credit note is 118.50, with Round off 0.50.
+        var refund = JsonNode.Parse(RefundOfOneUnit())!;
+        refund["transactions"]![0]!["amount"] = "118.50";
+        Assert.Equal("accepted", await DeliverAsync(c, "refunds/create", System.Text.Encoding.UTF8.GetBytes(refund.ToJsonString())));
+        var cn = Assert.Single(OfType(await _books.VouchersAsync(c.Id, Order, 2), "credit-note"));
+        // Taxable 100.00 + the 0.50 round-off, tax 18.00 as the unit was sold.
+        Assert.Equal((100.50m, 18.00m, 118.50m, 118.50m), (Total(cn, "taxable"), Total(cn, "tax"), Total(cn, "total"), cn.GetProperty("platformTotal").GetDecimal()));
+        var roundOff = cn.GetProperty("lines").EnumerateArray().Single(l => l.TryGetProperty("account", out var a) && a.GetString() == "Round off");
+        Assert.Equal(0.50m, roundOff.GetProperty("taxable").GetDecimal());
+        AssertBalanced(cn);
+
+        // The second unit for which it says it returned 120.01: 2.01 apart, beyond the 1.00 limit: the refund fails, nothing posts.
+        var far = JsonNode.Parse(RefundOfOneUnit())!;
+        far["id"] = 931800000003L;
+        far["refund_line_items"]![0]!["id"] = 931800000103L;
+        far["transactions"]![0]!["amount"] = "120.01";
+        Assert.Equal("accepted", await DeliverAsync(c, "refunds/create", System.Text.Encoding.UTF8.GetBytes(far.ToJsonString())));
+        JsonElement failed = default;
+        await HostFixture.Eventually(async () =>
+        {
+            var entries = (await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}/activity?top=200")).EnumerateArray();
+            foreach (var e in entries.Where(e => e.GetProperty("status").GetString() == "failed")) { failed = e.Clone(); return true; }
+            return false;
+        }, "the refund beyond the round-off limit to fail");
+        Assert.Contains("credits 118.00 but the platform returned 120.01", failed.GetProperty("reason").GetString());
+        Assert.Equal(2, (await _books.VouchersAsync(c.Id, Order, 2)).Length);
+    }
+
     /// <summary>The India sample with 59.00 shipping including 18 % GST (CGST 4.50 + SGST 4.50), under another order id.</summary>
     static byte[] OrderWithShipping(long id) => ShopSamples.Edited("shopify", "orders-create--india-inclusive.json", o =>
     {

@@ -18,7 +18,9 @@ public sealed record SelldoneItem(string Id, CanonicalLine Line, bool IsCancelle
 /// spread the same way as each line's TaxAmount. The buyer pays price + (tax_included ? 0 : tax) + tax_shipping, so the
 /// shipping tax is on top of delivery_price even in a tax-inclusive shop. Amounts are read as given (major units).
 /// </summary>
-public sealed record SelldoneBasket(string Currency, bool TaxIncluded, bool NoStock, IReadOnlyList<SelldoneItem> Items, CanonicalLine? Shipping)
+/// <param name="FinalPrice">What the buyer was charged, as Selldone's bill shows it ("final price", SOrderBillCard.vue):
+/// price + (tax_included ? 0 : tax) + tax_shipping; null when the basket has no price.</param>
+public sealed record SelldoneBasket(string Currency, bool TaxIncluded, bool NoStock, IReadOnlyList<SelldoneItem> Items, CanonicalLine? Shipping, decimal? FinalPrice = null)
 {
     public static SelldoneBasket Read(JsonElement basket)
     {
@@ -59,7 +61,10 @@ public sealed record SelldoneBasket(string Currency, bool TaxIncluded, bool NoSt
                 TaxAmount = shippingTax, TaxRate = Jumpseller.JumpsellerOrder.TaxRate(shippingTax, rate, taxIncluded),
             };
         }
-        return new SelldoneBasket(currency, taxIncluded, noStock, items, shipping);
+        var finalPrice = PayloadFields.OptionalDecimal(basket, "price", "basket") is { } price
+            ? price + (taxIncluded ? 0 : tax) + (PayloadFields.OptionalDecimal(basket, "tax_shipping", "basket") ?? 0)
+            : (decimal?)null;
+        return new SelldoneBasket(currency, taxIncluded, noStock, items, shipping, finalPrice);
     }
 
     /// <summary>

@@ -39,7 +39,8 @@ public static class SelldoneOrder
         if (order.Shipping is { } shipping) lines.Add(shipping);
         // Dated when it was paid: the basket has no paid time (reserved_at is the checkout's reservation), and PaymentOrder
         // is sent when the buyer pays, the change that stamps the basket's updated_at; else created_at.
-        var e = Event(EventKind.Sale, root, basket, basketId, order, lines, PayloadFields.When(basket, "basket", "updated_at", "created_at"));
+        // Measured against the bill's final price: a residue of the spreads' cents goes on a Round off line.
+        var e = Event(EventKind.Sale, root, basket, basketId, order, lines, PayloadFields.When(basket, "basket", "updated_at", "created_at")) with { PlatformTotal = order.FinalPrice };
         return new SourceMapping.Events(name, [new EventDraft(e, $"sale|{basketId}")]);
     }
 

@@ -54,8 +54,10 @@ public static class ShopifyMapping
             ExternalId = id.ToString(CultureInfo.InvariantCulture),
             OrderName = ShopBody.Blank(o.Name),
             Date = date,
-            // The sale's moment (Shopify writes it with the shop's offset): posting dates it in Books:TimeZone when that is set.
-            DateUtc = PayloadFields.Moment(saleAt),
+            // The document's moment (Shopify writes it with the shop's offset): posting dates it in Books:TimeZone when that is
+            // set, the sale's as its edits' and cancellation's (their notes' financial year and CGST s.34(2) follow it).
+            DateUtc = PayloadFields.Moment(kind switch { EventKind.Update => o.UpdatedAt, EventKind.Cancel => o.CancelledAt ?? o.UpdatedAt, _ => saleAt })
+                ?? (kind is EventKind.Update or EventKind.Cancel ? receivedAt : null),
             // Shopify does not deliver in order and retries with the original payload: updated_at orders the snapshots.
             Version = PayloadFields.Moment(o.UpdatedAt ?? o.CancelledAt ?? o.CreatedAt),
             PlatformTotal = kind == EventKind.Sale ? o.TotalPrice : null,
@@ -162,12 +164,29 @@ public static class ShopifyMapping
             RefundId = refundId.ToString(CultureInfo.InvariantCulture),
             Version = PayloadFields.Moment(r.ProcessedAt ?? r.CreatedAt),
             Date = DateOf(r.ProcessedAt ?? r.CreatedAt, receivedAt, "created_at"),
+            // Its moment, so that Books:TimeZone dates it (the financial year of its number and CGST s.34(2) follow that date).
+            DateUtc = PayloadFields.Moment(r.ProcessedAt ?? r.CreatedAt),
             Currency = RefundCurrency(r),
+            PlatformTotal = Returned(r),
             PricesIncludeTax = inclusive == true,
             IsTest = (r.Transactions ?? []).Any(t => t.Test),
             Lines = lines,
             SourceStatus = ShopBody.Blank(r.Note),
         };
+    }
+
+    /// <summary>
+    /// What the refund gave back: Σ amount of its successful refund transactions, which the credit note meets with a Round
+    /// off line (duties, fees and discrepancies it does not itemise). Null, not measured, when it lists none (a restock
+    /// without money) or they are in another currency than the shop's (a multi-currency shop's transactions are the buyer's).
+    /// </summary>
+    static decimal? Returned(ShopifyRefund r)
+    {
+        var paid = (r.Transactions ?? []).Where(t => t is { Kind: "refund", Status: "success" }).ToList();
+        if (paid.Count == 0) return null;
+        var shop = RefundCurrency(r);
+        if (paid.Any(t => ShopBody.Blank(t.Currency) is { } c && shop is not null && !string.Equals(c, shop, StringComparison.OrdinalIgnoreCase))) return null;
+        return paid.Sum(t => t.Amount);
     }
 
     /// <summary>The refunds an order snapshot lists (orders/updated, orders/cancelled), each as refunds/create tells it; money-only refunds name no line and are left out.</summary>

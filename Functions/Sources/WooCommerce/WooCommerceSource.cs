@@ -102,6 +102,8 @@ public sealed class WooCommerceSource : IWebhookSource
                         // Woo's order payload lists a refund's value only: it says no unit came back (a cancellation returns them all).
                         ValueOnly = true,
                         Lines = WooMapping.RefundLines(o, sale.Lines, r),
+                        // What Woo says it refunded: the credit note meets it, a residue of rounding on a Round off line.
+                        PlatformTotal = Math.Abs(ShopBody.Money(r.Total)),
                         SourceStatus = ShopBody.Blank(r.Reason) ?? status,
                     };
                     // A refund beyond what the order still has open credits nothing more.

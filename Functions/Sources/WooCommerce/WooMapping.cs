@@ -17,6 +17,13 @@ public static class WooMapping
     public const string ShippingSku = "shipping";
     public const string FeeSku = "fee";
 
+    /// <summary>
+    /// Line-item meta keys that mark a line selling a gift card: WooCommerce core has no gift-card product; the WooCommerce
+    /// Gift Cards extension stores the card's value as wc_gc_giftcard_amount on every gift-card line it creates
+    /// (WC_GC_Gift_Card_Product::create_order_line_item), PW WooCommerce Gift Cards as pw_gift_card_amount (PWGC_AMOUNT_META_KEY).
+    /// </summary>
+    public static readonly string[] GiftCardMetaKeys = ["wc_gc_giftcard_amount", "pw_gift_card_amount"];
+
     /// <summary>Meta keys (case-insensitive, leading "_" ignored) that tax-id plugins store the buyer's GSTIN/VAT number under.</summary>
     static readonly string[] TaxIdKeys = ["billing_gstin", "gstin", "billing_gst", "gst_number", "billing_vat", "billing_vat_number", "vat_number", "vat_id", "billing_tax_id", "tax_id"];
 
@@ -27,7 +34,10 @@ public static class WooMapping
         var place = ShopBody.Blank(o.Shipping?.Country) is not null ? o.Shipping : billing;
         var country = ShopBody.Blank(place?.Country)?.ToUpperInvariant();
         var number = ShopBody.Blank(o.Number);
-        var (date, dateUtc) = kind == EventKind.Sale ? SaleDate(o, receivedAt) : (DateOf(o.DateModified ?? o.DateCreated, receivedAt), null);
+        // An edit, refund or cancellation is dated by the delivery's date_modified; its _gmt twin is the moment posting dates
+        // in Books:TimeZone, as a sale's (the note's financial year and CGST s.34(2) follow that date).
+        var (date, dateUtc) = kind == EventKind.Sale ? SaleDate(o, receivedAt)
+            : (DateOf(o.DateModified ?? o.DateCreated, receivedAt), ShopBody.Blank(o.DateModified) is not null ? Fields.PayloadFields.Moment(o.DateModifiedGmt) : null);
         return new CanonicalEvent
         {
             Kind = kind,
@@ -83,6 +93,8 @@ public static class WooMapping
                 TaxAmount = li.TotalTax,
                 CessRate = CessRate(li.Taxes, rates, cess),
                 CessAmount = CessAmount(li.Taxes, cess),
+                // Selling a gift card is not a supply (CBIC Circular 243/37/2024-GST): posted to Gift card liability.
+                IsGiftCard = (li.MetaData ?? []).Any(m => m.Key is { } k && GiftCardMetaKeys.Contains(k, StringComparer.OrdinalIgnoreCase)),
             });
         }
         foreach (var s in o.ShippingLines ?? [])

@@ -69,6 +69,8 @@ public sealed record WooLineItem
     public string? Sku { get; init; }
     /// <summary>Unit price after coupons (a JSON number).</summary>
     public decimal? Price { get; init; }
+    /// <summary>The item's meta: gift-card extensions mark the line that sells a card here (WooMapping.GiftCardMetaKeys).</summary>
+    public List<WooMeta>? MetaData { get; init; }
 }
 
 public sealed record WooLineTax

@@ -227,7 +227,8 @@ public static class ShuffleLifecycles
                 subtotal = M(f.Units[k] * prices[k].Rate), total_tax = M(f.Units[k] * prices[k].Rate * prices[k].Tax / 100), subtotal_set = Money(f.Units[k] * prices[k].Rate), line_item = Item(k),
             }).ToList(),
             refund_shipping_lines = f.Shipping > 0 ? new object[] { new { id = f.Id * 10 + 9, shipping_line_id = id * 10 + 9, subtotal_amount_set = Money(f.Shipping), shipping_line = ShippingLine() } } : [],
-            transactions = new[] { new { amount = "1.00", kind = "refund", status = "success", currency = "INR" } },
+            // What the shop returned: the units with their tax and the shipping with its 18 % (the credit note meets it).
+            transactions = new[] { new { amount = M(Enumerable.Range(0, n).Sum(k => f.Units[k] * prices[k].Rate * (1 + prices[k].Tax / 100)) + f.Shipping * 1.18m), kind = "refund", status = "success", currency = "INR" } },
             order_adjustments = Array.Empty<object>(),
         };
         byte[] Order(DateTimeOffset at)
