@@ -22,9 +22,6 @@ public sealed class BooktoSource(IOptions<ConnectorOptions> options) : IWebhookS
     public string Platform => Connections.Platform.Bookto;
     public AnswerStyle Answers => AnswerStyle.Platform;
 
-    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        RouteConnection.ByIdAsync(request, connections, Connections.Platform.Bookto, ct);
-
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
         if (headers[TimestampHeader] is not { Count: 1 } ts || headers[SignatureHeader] is not { Count: 1 } sig) return false;

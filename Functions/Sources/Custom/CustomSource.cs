@@ -26,9 +26,6 @@ public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
     public string Platform => Connections.Platform.Custom;
     public AnswerStyle Answers => AnswerStyle.Strict;
 
-    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        RouteConnection.ByIdAsync(request, connections, Connections.Platform.Custom, ct);
-
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
         if (Header(headers, SignatureHeader, SignatureHeaderAlias) is not { Count: 1 } values) return false;

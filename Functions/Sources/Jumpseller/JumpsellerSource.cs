@@ -20,9 +20,6 @@ public sealed class JumpsellerSource : IWebhookSource
     public string Platform => Connections.Platform.Jumpseller;
     public AnswerStyle Answers => AnswerStyle.Platform;
 
-    public async Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        request.Headers[StoreCodeHeader] is { Count: 1 } code && await connections.FindByStoreCodeAsync(code[0], ct) is { Platform: Connections.Platform.Jumpseller } c ? c : null;
-
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now) =>
         headers[SignatureHeader] is { Count: 1 } values && Secrets.VerifyBase64Hmac(connection.WebhookSecret, body, values[0]);
 

@@ -23,9 +23,6 @@ public sealed class ShopifySource : IWebhookSource
     public string Platform => Connections.Platform.Shopify;
     public AnswerStyle Answers => AnswerStyle.Platform;
 
-    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        RouteConnection.ByTokenAsync(request, connections, Connections.Platform.Shopify, ct);
-
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
         // Without a configured secret the 160-bit URL token is the credential (it already found the connection).

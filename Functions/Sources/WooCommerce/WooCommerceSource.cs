@@ -19,9 +19,6 @@ public sealed class WooCommerceSource : IWebhookSource
     public string Platform => Connections.Platform.WooCommerce;
     public AnswerStyle Answers => AnswerStyle.Platform;
 
-    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        RouteConnection.ByTokenAsync(request, connections, Connections.Platform.WooCommerce, ct);
-
     /// <summary>The request WooCommerce sends when a webhook is saved: form body "webhook_id=N", no topic, no signature. It must get exactly 200.</summary>
     public bool IsPing(IHeaderDictionary headers, ReadOnlySpan<byte> body)
     {
