@@ -1,8 +1,5 @@
 using Connectors.Admin;
-using Connectors.Connections;
-using Connectors.Posting;
 using Connectors.Sources;
-using Connectors.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,10 +21,7 @@ public static class FunctionMap
 
         // Admin: behind the admin key.
         var admin = api.MapGroup("").AddEndpointFilter<AdminAuth>();
-        admin.MapConnectionAdmin();
-        admin.MapPoisonAdmin();
-        admin.MapBooksAdmin();
-        admin.MapStorageRequestsAdmin();
+        admin.MapAdmin(); // Admin/AdminMap.cs: every admin route
         return app;
     }
 

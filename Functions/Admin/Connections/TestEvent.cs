@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Connectors.Admin;
 using Connectors.Books;
 using Connectors.Connections;
 using Connectors.Hosting;
@@ -11,7 +10,7 @@ using Connectors.Sources.Custom;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
-namespace Connectors.Posting;
+namespace Connectors.Admin;
 
 /// <summary>
 /// POST /api/manage/connections/{id}/test-event: a synthetic order, signed with the connection's own secret, sent over

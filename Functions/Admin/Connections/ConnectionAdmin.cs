@@ -2,15 +2,13 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
 using Connectors.Activity;
-using Connectors.Admin;
+using Connectors.Connections;
 using Connectors.Hosting;
 using Connectors.Sources;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
-namespace Connectors.Connections;
+namespace Connectors.Admin;
 
 /// <summary>The admin routes of connections: create (secrets shown once), list, read, update, rotate, revoke, activity.</summary>
 public static class ConnectionAdmin
@@ -19,19 +17,6 @@ public static class ConnectionAdmin
     {
         public string? ProductDeliveryUrl { get; init; }
         public string? SigningSecret { get; init; }
-    }
-
-    public static RouteGroupBuilder MapConnectionAdmin(this RouteGroupBuilder admin)
-    {
-        admin.MapPost(Routes.AdminConnections, CreateAsync);
-        admin.MapGet(Routes.AdminConnections, ListAsync);
-        admin.MapGet(Routes.AdminConnection, GetAsync);
-        admin.MapPut(Routes.AdminConnection, UpdateAsync);
-        admin.MapDelete(Routes.AdminConnection, RevokeAsync);
-        admin.MapPost(Routes.AdminConnectionRotate, RotateAsync);
-        admin.MapGet(Routes.AdminConnectionActivity, ActivityAsync);
-        admin.MapPost(Routes.AdminConnectionActivityReplay, ReplayAsync);
-        return admin;
     }
 
     public static async Task<IResult> CreateAsync(HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct)
