@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Connectors.Activity;
 using Connectors.Books;
 using Connectors.Connections;
 using Connectors.Hosting;
@@ -57,6 +58,6 @@ public static class TestEvent
         using var response = await http.CreateClient(nameof(TestEvent)).SendAsync(message, ct);
         var answer = await response.Content.ReadAsStringAsync(ct);
         watch.Stop();
-        return Results.Json(new Sent((int)response.StatusCode, watch.ElapsedMilliseconds, externalId, answer.Length > 2000 ? answer[..2000] : answer));
+        return Results.Json(new Sent((int)response.StatusCode, watch.ElapsedMilliseconds, externalId, Clip.To(answer, 2000)));
     }
 }
