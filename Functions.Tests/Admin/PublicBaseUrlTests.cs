@@ -2,7 +2,7 @@ using Connectors.Hosting;
 using Connectors.Tests.Fixtures;
 using Microsoft.Extensions.Options;
 
-namespace Connectors.Tests.Connections;
+namespace Connectors.Tests.Admin;
 
 /// <summary>The sample settings ship PublicBaseUrl blank: delivery URLs must still be absolute, ready to paste into a shop.</summary>
 public sealed class PublicBaseUrlTests(PublicBaseUrlTests.BlankBaseUrlHost host) : IClassFixture<PublicBaseUrlTests.BlankBaseUrlHost>
