@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Connectors.Activity;
 using Connectors.Hosting;
 using Connectors.Tests.Fixtures;
 using CsCheck;
@@ -370,7 +371,7 @@ public sealed class ShuffledLifecycleTests(ShuffledLifecycleHostFixture host, IT
             var expected = (status, word) is (200, "accepted" or "duplicate" or "recorded") or (409, "duplicate");
             lock (answers)
             {
-                answers.Log.Add($"{d.Label}: {status} {word}{(expected ? "" : " " + Clip(text))}");
+                answers.Log.Add($"{d.Label}: {status} {word}{(expected ? "" : " " + Clip.To(text, 300))}");
                 if (!expected) answers.Unexpected++;
             }
             return;
@@ -397,7 +398,7 @@ public sealed class ShuffledLifecycleTests(ShuffledLifecycleHostFixture host, IT
     static string Unposted(JsonElement[] activity)
     {
         var entries = activity.Where(e => Status(e) is not ("posted" or "duplicate")).Select(e =>
-            $"{Text(e, "event")} {Text(e, "externalId")}: {Status(e)}{(Text(e, "reason") is { Length: > 0 } r ? $" \"{Clip(r)}\"" : "")}").ToList();
+            $"{Text(e, "event")} {Text(e, "externalId")}: {Status(e)}{(Text(e, "reason") is { Length: > 0 } r ? $" \"{Clip.To(r, 300)}\"" : "")}").ToList();
         return entries.Count == 0 ? "none" : string.Join("; ", entries);
     }
 
@@ -435,6 +436,4 @@ public sealed class ShuffledLifecycleTests(ShuffledLifecycleHostFixture host, IT
             stock[sku] = (await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/items/" + Uri.EscapeDataString(item))).GetProperty("stock").GetDecimal();
         return (new Books(net, tax, stock), summary.Count == 0 ? "none" : string.Join("; ", summary));
     }
-
-    static string Clip(string s) => s.Length <= 300 ? s : s[..300] + "…";
 }

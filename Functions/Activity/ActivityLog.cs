@@ -69,11 +69,11 @@ public sealed class ActivityLog(StorageAccount storage, TimeProvider clock)
     static TableEntity ToEntity(ActivityEntry a) => new(Keys.Escape(a.ConnectionId), a.Key)
     {
         ["At"] = a.At,
-        ["Event"] = Clip(a.Event, 200),
-        ["ExternalId"] = Clip(a.ExternalId, 200),
+        ["Event"] = Clip.To(a.Event, 200),
+        ["ExternalId"] = Clip.To(a.ExternalId, 200),
         ["HttpStatus"] = a.HttpStatus,
         ["Status"] = a.Status,
-        ["Reason"] = Clip(a.Reason, 2000),
+        ["Reason"] = Clip.To(a.Reason, 2000),
         ["EventId"] = a.EventId,
         ["Vouchers"] = a.Vouchers,
         ["RawBlob"] = a.RawBlob,
@@ -95,5 +95,4 @@ public sealed class ActivityLog(StorageAccount storage, TimeProvider clock)
         RawBlob = e.GetString("RawBlob"),
     };
 
-    static string? Clip(string? s, int max) => s is null || s.Length <= max ? s : s[..max] + "…";
 }

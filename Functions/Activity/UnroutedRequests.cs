@@ -24,7 +24,7 @@ public sealed partial class UnroutedRequests(ActivityLog activity, HostJson host
             var prefixed = hostJson.RoutePrefix.Length == 0 ? segments : segments.Length > 0 && segments[0] == hostJson.RoutePrefix ? segments[1..] : null;
             if (prefixed is null || prefixed.Length == 0 || prefixed[0] == "manage") return;
             var source = Connections.Platform.IsKnown(prefixed[0]) ? prefixed[0] : "(unknown route)";
-            var reason = status == 405 ? $"Method {Clip(context.Request.Method)} is not allowed on this route." : "No such route.";
+            var reason = status == 405 ? $"Method {Clip.To(context.Request.Method, 20)} is not allowed on this route." : "No such route.";
             try
             {
                 await activity.RecordAsync(new ActivityEntry { ConnectionId = ActivityLog.Unrouted, Event = source, HttpStatus = status, Status = ActivityStatus.Rejected, Reason = reason }, CancellationToken.None);
@@ -33,8 +33,6 @@ public sealed partial class UnroutedRequests(ActivityLog activity, HostJson host
         });
         next(app);
     };
-
-    static string Clip(string s) => s.Length <= 20 ? s : s[..20];
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record an unrouted {Status} request in the activity log")]
     static partial void LogNotRecorded(ILogger logger, Exception e, int status);

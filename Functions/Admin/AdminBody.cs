@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Connectors.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Connectors.Admin;
@@ -10,23 +11,15 @@ public static class AdminBody
 
     public static async Task<(JsonDocument? Doc, IResult? Error)> ReadAsync(HttpRequest request, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBytes) return (null, AdminResults.Error(413, $"The body is larger than {MaxBytes} bytes."));
+        if (await BoundedBody.ReadAsync(request, MaxBytes, ct) is not { } body) return (null, AdminResults.Error(413, $"The body is larger than {MaxBytes} bytes."));
         if (request.ContentType is { } type && !type.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase))
             return (null, AdminResults.Error(415, "Content-Type must be application/json."));
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int n;
-        while ((n = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + n > MaxBytes) return (null, AdminResults.Error(413, $"The body is larger than {MaxBytes} bytes."));
-            buffer.Write(chunk, 0, n);
-        }
-        if (buffer.Length == 0) return (null, AdminResults.Error(400, "A JSON object body is required."));
+        if (body.Length == 0) return (null, AdminResults.Error(400, "A JSON object body is required."));
         // JsonDocument only checks string bytes when a string is read; refuse invalid UTF-8 here rather than fail later.
-        if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))) return (null, AdminResults.Error(400, "The body is not valid JSON: it is not UTF-8."));
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span)) return (null, AdminResults.Error(400, "The body is not valid JSON: it is not UTF-8."));
         try
         {
-            var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
             if (doc.RootElement.ValueKind != JsonValueKind.Object) { doc.Dispose(); return (null, AdminResults.Error(400, "The body must be a JSON object.")); }
             return (doc, null);
         }

@@ -1,19 +1,21 @@
+using Connectors.Sources;
+
 namespace Connectors.Connections;
 
-/// <summary>The shop platforms a connection can belong to, with their wire names.</summary>
+/// <summary>
+/// The wire names of the built-in platforms (each defined by its description in Sources/&lt;Platform&gt;/); the list
+/// of platforms is SourceRegistry's, so a new platform needs no line here.
+/// </summary>
 public static class Platform
 {
-    public const string Custom = "custom";
-    public const string WooCommerce = "woocommerce";
-    public const string Shopify = "shopify";
-    public const string Jumpseller = "jumpseller";
-    public const string Selldone = "selldone";
-    public const string Bookto = "bookto";
+    public const string Custom = Sources.Custom.CustomPlatform.Name;
+    public const string WooCommerce = Sources.WooCommerce.WooCommercePlatform.Name;
+    public const string Shopify = Sources.Shopify.ShopifyPlatform.Name;
+    public const string Jumpseller = Sources.Jumpseller.JumpsellerPlatform.Name;
+    public const string Selldone = Sources.Selldone.SelldonePlatform.Name;
+    public const string Bookto = Sources.Bookto.BooktoPlatform.Name;
 
-    public static readonly IReadOnlyList<string> All = [Custom, WooCommerce, Shopify, Jumpseller, Selldone, Bookto];
+    public static IReadOnlyList<string> All => SourceRegistry.Platforms;
 
-    public static bool IsKnown(string? name) => name is not null && All.Contains(name);
-
-    /// <summary>Platforms whose delivery URL carries a secret token instead of the connection id.</summary>
-    public static bool UsesUrlToken(string platform) => platform is WooCommerce or Shopify or Selldone;
+    public static bool IsKnown(string? name) => SourceRegistry.Find(name) is not null;
 }

@@ -3,7 +3,6 @@ using Connectors.Connections;
 using Connectors.Ingest;
 using Connectors.Posting;
 using Connectors.Sources;
-using Connectors.Sources.Custom;
 using Connectors.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,12 +34,7 @@ public static class ConnectorServices
         services.AddSingleton<DeliveriesInFlight>();
         services.AddSingleton<WebhookPipeline>();
 
-        services.AddSource<CustomSource>();
-        services.AddSource<Connectors.Sources.Shopify.ShopifySource>();
-        services.AddSource<Connectors.Sources.WooCommerce.WooCommerceSource>();
-        services.AddSource<Connectors.Sources.Jumpseller.JumpsellerSource>();
-        services.AddSource<Connectors.Sources.Selldone.SelldoneSource>();
-        services.AddSource<Connectors.Sources.Bookto.BooktoSource>();
+        services.AddSources(); // Sources/SourceRegistry.cs: one line per platform
 
         services.AddPosting(config);
         services.AddSingleton<PostingThrottle>();
@@ -48,14 +42,6 @@ public static class ConnectorServices
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // a bad query value answers 400 naming the parameter
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, Activity.UnroutedRequests>();
         services.AddLogging(b => b.AddFilter("Microsoft.AspNetCore", Microsoft.Extensions.Logging.LogLevel.Warning)); // request paths carry delivery tokens: never log them (host.json says Warning too)
-        return services;
-    }
-
-    /// <summary>A source is resolvable by its type (for its route) and among all sources (to replay archived deliveries).</summary>
-    public static IServiceCollection AddSource<TSource>(this IServiceCollection services) where TSource : class, IWebhookSource
-    {
-        services.AddSingleton<TSource>();
-        services.AddSingleton<IWebhookSource>(sp => sp.GetRequiredService<TSource>());
         return services;
     }
 }

@@ -1,4 +1,4 @@
-using Azure;
+using Connectors.Activity;
 using Connectors.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
@@ -59,15 +59,13 @@ public static partial class ConnectorsHost
     public static async Task AnswerUnhandledAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var storage = error is RequestFailedException or HttpRequestException or TimeoutException or Ingest.StorageUnavailableException;
+        var storage = error is not null && StorageFault.Is(error, context.RequestAborted);
         var badRequest = error is BadHttpRequestException;
         context.Response.StatusCode = storage ? 503 : badRequest ? 400 : 500;
         if (storage) context.Response.Headers.RetryAfter = "5";
         await context.Response.WriteAsJsonAsync(new Admin.AdminResults.ErrorBody(storage ? "unavailable" : badRequest ? "invalid" : "error",
-            storage ? "Storage is unavailable; retry later." : badRequest ? "The request could not be read: " + Clip(error!.Message) : "Internal error."));
+            storage ? "Storage is unavailable; retry later." : badRequest ? "The request could not be read: " + Clip.To(error!.Message, 200) : "Internal error."));
     }
-
-    static string Clip(string s) => s.Length <= 200 ? s : s[..200] + "…";
 
     /// <summary>Unknown routes and wrong methods answer with a JSON error too.</summary>
     static async Task AnswerEmptyStatusAsync(StatusCodeContext context)

@@ -1,9 +1,5 @@
 using Connectors.Admin;
-using Connectors.Connections;
-using Connectors.Posting;
 using Connectors.Sources;
-using Connectors.Sources.Custom;
-using Connectors.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -20,22 +16,12 @@ public static class FunctionMap
     {
         var api = app.MapGroup(hostJson.RoutePrefix.Length == 0 ? "" : "/" + hostJson.RoutePrefix);
 
-        // Sources: authenticate, validate, archive, enqueue.
-        api.MapPost(Routes.Custom, Deliver<CustomSource>);
-        api.MapPost(Routes.Shopify, Deliver<Connectors.Sources.Shopify.ShopifySource>);
-        api.MapPost(Routes.WooCommerce, Deliver<Connectors.Sources.WooCommerce.WooCommerceSource>);
-        api.MapPost(Routes.WooCommerceProducto, Deliver<Connectors.Sources.WooCommerce.WooCommerceSource>);
-        api.MapPost(Routes.WooCommerceProduct, Deliver<Connectors.Sources.WooCommerce.WooCommerceSource>);
-        api.MapPost(Routes.Jumpseller, Deliver<Connectors.Sources.Jumpseller.JumpsellerSource>);
-        api.MapPost(Routes.Selldone, Deliver<Connectors.Sources.Selldone.SelldoneSource>);
-        api.MapPost(Routes.Bookto, Deliver<Connectors.Sources.Bookto.BooktoSource>);
+        // Sources: authenticate, validate, archive, enqueue; every registered source's routes (SourceRegistry).
+        api.MapSources();
 
         // Admin: behind the admin key.
         var admin = api.MapGroup("").AddEndpointFilter<AdminAuth>();
-        admin.MapConnectionAdmin();
-        admin.MapPoisonAdmin();
-        admin.MapBooksAdmin();
-        admin.MapStorageRequestsAdmin();
+        admin.MapAdmin(); // Admin/AdminMap.cs: every admin route
         return app;
     }
 

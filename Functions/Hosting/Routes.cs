@@ -6,14 +6,16 @@ namespace Connectors.Hosting;
 /// </summary>
 public static class Routes
 {
-    public const string Custom = "custom/{connectionId}";
-    public const string WooCommerce = "woocommerce/{token}";
-    public const string WooCommerceProducto = "woocommerce/{token}/producto";
-    public const string WooCommerceProduct = "woocommerce/{token}/product";
-    public const string Shopify = "shopify/{token}";
-    public const string Jumpseller = "jumpseller";
-    public const string Selldone = "selldone/{token}";
-    public const string Bookto = "bookto/{connectionId}";
+    // Source routes are defined by each source's description (Sources/<Platform>/<Platform>Platform.cs); named here
+    // because the Azure entry points need compile-time constants.
+    public const string Custom = Sources.Custom.CustomPlatform.Route;
+    public const string WooCommerce = Sources.WooCommerce.WooCommercePlatform.Route;
+    public const string WooCommerceProducto = Sources.WooCommerce.WooCommercePlatform.ProductoRoute;
+    public const string WooCommerceProduct = Sources.WooCommerce.WooCommercePlatform.ProductRoute;
+    public const string Shopify = Sources.Shopify.ShopifyPlatform.Route;
+    public const string Jumpseller = Sources.Jumpseller.JumpsellerPlatform.Route;
+    public const string Selldone = Sources.Selldone.SelldonePlatform.Route;
+    public const string Bookto = Sources.Bookto.BooktoPlatform.Route;
 
     public const string AdminConnections = "manage/connections";
     public const string AdminConnection = "manage/connections/{id}";

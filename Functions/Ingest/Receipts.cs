@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Connectors.Activity;
 using Connectors.Storage;
 
 namespace Connectors.Ingest;
@@ -36,7 +37,7 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
     {
         var pk = Keys.Escape(connectionId);
         var rk = RowKey(dedupeKey);
-        var entity = new TableEntity(pk, rk) { ["DedupeKey"] = Clip(dedupeKey), ["EventId"] = eventId, ["State"] = "claimed", ["ClaimedAt"] = clock.GetUtcNow() };
+        var entity = new TableEntity(pk, rk) { ["DedupeKey"] = Clip.To(dedupeKey, 1000), ["EventId"] = eventId, ["State"] = "claimed", ["ClaimedAt"] = clock.GetUtcNow() };
         body?.AddTo(entity);
         // Claims of one connection arriving together share one transaction; each still learns its own row's ETag.
         var first = await _claims.InsertAsync(entity, ct);
@@ -109,9 +110,8 @@ public sealed class Receipts(StorageAccount storage, TimeProvider clock)
         (await _table.GetEntityIfExistsAsync<TableEntity>(Keys.Escape(connectionId), Keys.Hash("delivery|" + deliveryKey), ["State"], ct)).HasValue;
 
     public Task MarkDeliveryAsync(string connectionId, string deliveryKey, CancellationToken ct) =>
-        _table.UpsertEntityAsync(new TableEntity(Keys.Escape(connectionId), Keys.Hash("delivery|" + deliveryKey)) { ["State"] = "delivery", ["DedupeKey"] = Clip("delivery|" + deliveryKey) }, TableUpdateMode.Replace, ct);
+        _table.UpsertEntityAsync(new TableEntity(Keys.Escape(connectionId), Keys.Hash("delivery|" + deliveryKey)) { ["State"] = "delivery", ["DedupeKey"] = Clip.To("delivery|" + deliveryKey, 1000) }, TableUpdateMode.Replace, ct);
 
-    static string Clip(string s) => s.Length <= 1000 ? s : s[..1000];
 }
 
 /// <summary>Storage could not be reached or could not finish the write: the delivery is not accepted and should be retried (503).</summary>

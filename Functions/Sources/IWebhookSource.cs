@@ -15,16 +15,18 @@ public enum AnswerStyle
 }
 
 /// <summary>
-/// What distinguishes one source from another: how a delivery finds its connection, how it is authenticated and
-/// how its body maps onto canonical events. Everything else is WebhookPipeline's, shared by all.
+/// How one source reads a delivery: how it is authenticated and how its body maps onto canonical events (its routes,
+/// how a delivery finds its connection and what a connection needs are its SourceDescription's). Everything else is
+/// WebhookPipeline's, shared by all.
 /// </summary>
 public interface IWebhookSource
 {
     string Platform { get; }
     AnswerStyle Answers { get; }
 
-    /// <summary>The live connection this request is for (from the route or a header), or null: 404.</summary>
-    Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct);
+    /// <summary>The live connection this request is for, or null: 404. Found as the source's description says (SourceDescription.FoundBy).</summary>
+    Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
+        SourceRegistry.Find(Platform)?.FoundBy.FindAsync(request, connections, Platform, ct) ?? Task.FromResult<Connection?>(null);
 
     /// <summary>A platform's "is this URL alive" request (WooCommerce's webhook_id=N ping): answered 200, nothing queued.</summary>
     bool IsPing(IHeaderDictionary headers, ReadOnlySpan<byte> body) => false;

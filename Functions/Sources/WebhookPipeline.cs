@@ -1,8 +1,8 @@
-using System.Buffers;
-using Azure;
 using Connectors.Activity;
 using Connectors.Connections;
+using Connectors.Http;
 using Connectors.Ingest;
+using Connectors.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -35,7 +35,7 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
             }
             connectionId = connection.Id;
 
-            var body = await ReadBodyAsync(request, ct);
+            var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, ct);
             if (body is null)
                 return await RejectAsync(connection.Id, null, 413, AnswerStatus.TooLarge, $"The body is larger than {MaxBodyBytes} bytes.");
 
@@ -49,7 +49,7 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
                 return await RejectAsync(connection.Id, null, 401, AnswerStatus.Unauthorized, source.Unauthorized(request.Headers));
 
             if (!IsJson(request.ContentType, required: source.Answers == AnswerStyle.Strict))
-                return await RejectAsync(connection.Id, null, 415, AnswerStatus.UnsupportedMediaType, $"Content-Type must be application/json, not '{Clip(request.ContentType)}'.");
+                return await RejectAsync(connection.Id, null, 415, AnswerStatus.UnsupportedMediaType, $"Content-Type must be application/json, not '{Clip.To(request.ContentType, 100)}'.");
 
             SourceMapping mapping;
             try { mapping = source.Map(connection, request.Headers, body.Value, now); }
@@ -60,7 +60,7 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
             eventName = mapping.EventName;
             return await AnswerMappingAsync(connection, source, mapping, body.Value, request.Headers, ct);
         }
-        catch (Exception e) when (IsStorageFault(e, ct))
+        catch (Exception e) when (StorageFault.Is(e, ct))
         {
             LogStorageFault(log, e, connectionId ?? ActivityLog.Unrouted);
             context.Response.Headers.RetryAfter = "5";
@@ -211,45 +211,12 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
         catch (Exception e) { LogActivityLost(log, e, entry.ConnectionId, entry.Status); }
     }
 
-    /// <summary>Reads the whole body up to the limit; null when it is larger.</summary>
-    static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength is { } length)
-        {
-            if (length > MaxBodyBytes) return null;
-            // Webhooks declare their length: read straight into a buffer of that size (the server holds the body to it).
-            var exact = new byte[length];
-            var filled = await request.Body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, ct);
-            return exact.AsMemory(0, filled);
-        }
-
-        var buffer = new MemoryStream(4096);
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-            {
-                if (buffer.Length + read > MaxBodyBytes) return null;
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        finally { ArrayPool<byte>.Shared.Return(chunk); }
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-    }
-
     static bool IsJson(string? contentType, bool required)
     {
         if (string.IsNullOrWhiteSpace(contentType)) return !required;
         var media = contentType.Split(';', 2)[0].Trim();
         return media.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase) || media.Equals("text/json", StringComparison.OrdinalIgnoreCase);
     }
-
-    static bool IsStorageFault(Exception e, CancellationToken ct) =>
-        e is StorageUnavailableException or RequestFailedException or HttpRequestException or TimeoutException or AggregateException
-        || (e is OperationCanceledException && !ct.IsCancellationRequested);
-
-    static string Clip(string? s) => s is null ? "" : s.Length <= 100 ? s : s[..100];
 
     internal static IResult Answer(int status, DeliveryAnswer answer) =>
         Results.Json(answer, SourceJson.Default.DeliveryAnswer, statusCode: status);

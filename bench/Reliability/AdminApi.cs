@@ -11,7 +11,7 @@ public sealed record CreatedConnection(string Id, string Platform, string Delive
     public string? Token => Platform is "shopify" or "woocommerce" or "selldone" ? Path.TrimEnd('/').Split('/')[^1] : null;
 }
 
-/// <summary>The admin routes the scenarios use, with the JSON shapes of Connections/ConnectionAdmin.cs and Posting/BooksAdmin.cs.</summary>
+/// <summary>The admin routes the scenarios use, with the JSON shapes of Functions/Admin/Connections/ConnectionAdmin.cs and Functions/Admin/Books/BooksAdmin.cs.</summary>
 public sealed class AdminApi(HttpClient http, string adminKey)
 {
     public const string KeyHeader = "x-functions-key";

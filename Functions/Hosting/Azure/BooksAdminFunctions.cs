@@ -1,13 +1,13 @@
+using Connectors.Admin;
 using Connectors.Books;
 using Connectors.Connections;
-using Connectors.Posting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace Connectors.Hosting.AzureFunctions;
 
-/// <summary>The books' admin routes: the same handlers as the local host (BooksAdmin, TestEvent), behind the function key.</summary>
+/// <summary>The books' admin routes and the test event: the same handlers as the local host (Admin/AdminMap.cs), behind the function key.</summary>
 public sealed class BooksAdminFunctions(
     ConnectionStore connections, ItemStore items, SkuMapStore maps, OrderStore orders, VoucherStore vouchers, CustomerStore customers,
     IHttpClientFactory http, HostJson hostJson, IOptions<BooksOptions> books)

@@ -1,3 +1,4 @@
+using Connectors.Admin;
 using Connectors.Activity;
 using Connectors.Connections;
 using Connectors.Sources;

@@ -1,4 +1,4 @@
-using Connectors.Posting;
+using Connectors.Admin;
 using Connectors.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;

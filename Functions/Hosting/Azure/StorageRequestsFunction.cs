@@ -1,3 +1,4 @@
+using Connectors.Admin;
 using Connectors.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Connectors.Activity;
 using Connectors.Connections;
 using Connectors.Hosting;
 using Connectors.Sources.Fields;
@@ -21,9 +22,6 @@ public sealed class BooktoSource(IOptions<ConnectorOptions> options) : IWebhookS
 
     public string Platform => Connections.Platform.Bookto;
     public AnswerStyle Answers => AnswerStyle.Platform;
-
-    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        RouteConnection.ByIdAsync(request, connections, Connections.Platform.Bookto, ct);
 
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
@@ -52,7 +50,7 @@ public sealed class BooktoSource(IOptions<ConnectorOptions> options) : IWebhookS
             // The header names the event; the body repeats it. Either is enough.
             var eventName = headers[EventHeader] is { Count: 1 } h && !string.IsNullOrWhiteSpace(h[0]) ? h[0]!.Trim() : PayloadFields.Text(root, "event", 60);
             if (eventName is null) return new SourceMapping.Invalid("(none)", $"Neither the {EventHeader} header nor the body's event names the event.");
-            if (eventName != "order.paid") return new SourceMapping.Ignored(Clip(eventName), $"bookto event '{Clip(eventName)}' is not posted; only order.paid is.");
+            if (eventName != "order.paid") return new SourceMapping.Ignored(Clip.To(eventName, 60), $"bookto event '{Clip.To(eventName, 60)}' is not posted; only order.paid is.");
             try
             {
                 var draft = BooktoOrder.Read(root);
@@ -64,6 +62,4 @@ public sealed class BooktoSource(IOptions<ConnectorOptions> options) : IWebhookS
             }
         }
     }
-
-    static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Connectors.Activity;
 using Connectors.Ingest;
 
 namespace Connectors.Sources.Custom;
@@ -161,7 +162,7 @@ public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly
         if (Fields.PayloadFields.Moment(value) is { } at) return at;
         if (!required && DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        throw new FieldException($"{name} must be an ISO-8601 timestamp such as 2026-06-01T10:30:00Z, not '{(value.Length > 40 ? value[..40] : value)}'.");
+        throw new FieldException($"{name} must be an ISO-8601 timestamp such as 2026-06-01T10:30:00Z, not '{Clip.To(value, 40)}'.");
     }
 
     static DateOnly ReadDate(JsonElement o, string name)
@@ -172,7 +173,7 @@ public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly
         if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
         // Full timestamps are accepted; the date is the one written in them (the shop's own calendar).
         if (s.Length > 10 && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt) && DateOnly.TryParseExact(s[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out d)) return d;
-        throw new FieldException($"{name} must be a valid date YYYY-MM-DD, not '{(s.Length > 40 ? s[..40] : s)}'.");
+        throw new FieldException($"{name} must be a valid date YYYY-MM-DD, not '{Clip.To(s, 40)}'.");
     }
 
     sealed class FieldException(string message) : Exception(message);

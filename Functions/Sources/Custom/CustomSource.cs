@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Connectors.Activity;
 using Connectors.Books;
 using Connectors.Connections;
 using Connectors.Ingest;
@@ -25,9 +26,6 @@ public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
 
     public string Platform => Connections.Platform.Custom;
     public AnswerStyle Answers => AnswerStyle.Strict;
-
-    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        RouteConnection.ByIdAsync(request, connections, Connections.Platform.Custom, ct);
 
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
@@ -66,7 +64,7 @@ public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
             _ => (EventKind?)null,
         };
         if (kind is null)
-            return new SourceMapping.Invalid(Clip(eventName), $"Unknown event '{Clip(eventName)}' in {EventHeader}: expected order.created, order.updated or order.refunded.");
+            return new SourceMapping.Invalid(Clip.To(eventName, 60), $"Unknown event '{Clip.To(eventName, 60)}' in {EventHeader}: expected order.created, order.updated or order.refunded.");
 
         JsonDocument doc;
         try { doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 }); }
@@ -113,6 +111,4 @@ public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
 
     /// <summary>'|' escaped (and '%', so it stays reversible): order "A|B" refund "C" and order "A" refund "B|C" stay apart.</summary>
     static string KeyPart(string s) => s.Replace("%", "%25", StringComparison.Ordinal).Replace("|", "%7C", StringComparison.Ordinal);
-
-    static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
 }

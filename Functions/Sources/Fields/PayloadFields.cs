@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Connectors.Activity;
 
 namespace Connectors.Sources.Fields;
 
@@ -96,7 +97,7 @@ public static class PayloadFields
         if (s.Length >= 10 && DateOnly.TryParseExact(s[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
             && (s.Length == 10 || s[10] is ' ' or 'T' or 't'))
             return d;
-        throw new PayloadException($"{Path(at, name)} must be a date such as 2023-02-10 or 2023-02-10 13:56:35 UTC, not '{(s.Length > 40 ? s[..40] : s)}'.");
+        throw new PayloadException($"{Path(at, name)} must be a date such as 2023-02-10 or 2023-02-10 13:56:35 UTC, not '{Clip.To(s, 40)}'.");
     }
 
     /// <summary>The first of these fields that is present: its date as written, and its moment when written in UTC.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Connectors.Activity;
 using Connectors.Connections;
 using Connectors.Sources.Fields;
 using Microsoft.AspNetCore.Http;
@@ -20,9 +21,6 @@ public sealed class JumpsellerSource : IWebhookSource
     public string Platform => Connections.Platform.Jumpseller;
     public AnswerStyle Answers => AnswerStyle.Platform;
 
-    public async Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        request.Headers[StoreCodeHeader] is { Count: 1 } code && await connections.FindByStoreCodeAsync(code[0], ct) is { Platform: Connections.Platform.Jumpseller } c ? c : null;
-
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now) =>
         headers[SignatureHeader] is { Count: 1 } values && Secrets.VerifyBase64Hmac(connection.WebhookSecret, body, values[0]);
 
@@ -31,7 +29,7 @@ public sealed class JumpsellerSource : IWebhookSource
         if (headers[EventHeader] is not { Count: 1 } header || string.IsNullOrWhiteSpace(header[0]))
             return new SourceMapping.Invalid("(none)", $"The {EventHeader} header is required (order_paid, order_updated, product_updated, ...).");
         var eventName = header[0]!.Trim();
-        if (eventName.Length > 60) return new SourceMapping.Invalid(eventName[..60] + "…", $"The {EventHeader} header is too long.");
+        if (eventName.Length > 60) return new SourceMapping.Invalid(Clip.To(eventName, 60), $"The {EventHeader} header is too long.");
         var isOrder = eventName.StartsWith("order_", StringComparison.Ordinal);
         var isProduct = eventName is "product_created" or "product_updated" or "product_stock_updated";
         if (!isOrder && !isProduct)

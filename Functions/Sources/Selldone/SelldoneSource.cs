@@ -17,9 +17,6 @@ public sealed class SelldoneSource : IWebhookSource
     public string Platform => Connections.Platform.Selldone;
     public AnswerStyle Answers => AnswerStyle.Platform;
 
-    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        RouteConnection.ByTokenAsync(request, connections, Connections.Platform.Selldone, ct);
-
     /// <summary>The secret URL token already authenticated the request in ResolveAsync; there is nothing else to check.</summary>
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now) => true;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Connectors.Activity;
 using Connectors.Ingest;
 using Connectors.Sources.Fields;
 using Connectors.Sources.Shops;
@@ -383,7 +384,7 @@ public static class ShopifyMapping
     static DateOnly DateOf(string? timestamp, DateTimeOffset receivedAt, string? requiredField = null)
     {
         if (ShopBody.TryDate(timestamp, out var d)) return d;
-        if (requiredField is not null && timestamp is not null) throw new PayloadFieldException($"{requiredField} must be an ISO-8601 timestamp, not '{(timestamp.Length > 40 ? timestamp[..40] : timestamp)}'.");
+        if (requiredField is not null && timestamp is not null) throw new PayloadFieldException($"{requiredField} must be an ISO-8601 timestamp, not '{Clip.To(timestamp, 40)}'.");
         if (requiredField is not null) throw new PayloadFieldException($"{requiredField} is required.");
         return DateOnly.FromDateTime(receivedAt.UtcDateTime);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Connectors.Activity;
 using Connectors.Connections;
 using Connectors.Ingest;
 using Connectors.Sources.Shops;
@@ -22,9 +23,6 @@ public sealed class ShopifySource : IWebhookSource
 
     public string Platform => Connections.Platform.Shopify;
     public AnswerStyle Answers => AnswerStyle.Platform;
-
-    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        RouteConnection.ByTokenAsync(request, connections, Connections.Platform.Shopify, ct);
 
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
@@ -61,7 +59,7 @@ public sealed class ShopifySource : IWebhookSource
                 "orders/cancelled" => Order(topic, body, EventKind.Cancel, deliveryKey, receivedAt, connection.Id),
                 "refunds/create" => Refund(topic, body, deliveryKey, receivedAt),
                 "products/update" or "products/create" => Product(topic, body, deliveryKey, receivedAt),
-                _ => new SourceMapping.Ignored(Clip(topic), $"Topic '{Clip(topic)}' is not posted."),
+                _ => new SourceMapping.Ignored(Clip.To(topic, 60), $"Topic '{Clip.To(topic, 60)}' is not posted."),
             };
         }
         catch (PayloadFieldException e)
@@ -168,6 +166,4 @@ public sealed class ShopifySource : IWebhookSource
     }
 
     static string? Header(IHeaderDictionary headers, string name) => headers[name] is { Count: > 0 } v && ShopBody.Blank(v[0]) is { } s ? s : null;
-
-    static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Connectors.Activity;
 
 namespace Connectors.Sources.Shops;
 
@@ -18,7 +19,7 @@ public sealed class LenientDecimalConverter : JsonConverter<decimal>
             var s = reader.GetString()!.Trim();
             if (s.Length == 0) return 0m;
             if (decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)) return d;
-            throw new JsonException($"'{(s.Length > 30 ? s[..30] : s)}' is not a decimal amount.");
+            throw new JsonException($"'{Clip.To(s, 30)}' is not a decimal amount.");
         }
         throw new JsonException($"Expected an amount (string or number), found {reader.TokenType}.");
     }

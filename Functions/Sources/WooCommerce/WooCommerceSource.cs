@@ -1,4 +1,5 @@
 using System.Text;
+using Connectors.Activity;
 using Connectors.Connections;
 using Connectors.Ingest;
 using Connectors.Sources.Shops;
@@ -18,9 +19,6 @@ public sealed class WooCommerceSource : IWebhookSource
 
     public string Platform => Connections.Platform.WooCommerce;
     public AnswerStyle Answers => AnswerStyle.Platform;
-
-    public Task<Connection?> ResolveAsync(HttpRequest request, ConnectionStore connections, CancellationToken ct) =>
-        RouteConnection.ByTokenAsync(request, connections, Connections.Platform.WooCommerce, ct);
 
     /// <summary>The request WooCommerce sends when a webhook is saved: form body "webhook_id=N", no topic, no signature. It must get exactly 200.</summary>
     public bool IsPing(IHeaderDictionary headers, ReadOnlySpan<byte> body)
@@ -63,7 +61,7 @@ public sealed class WooCommerceSource : IWebhookSource
                 "order.deleted" => Kept(topic, body, "moved to the trash: not a cancellation, the books are unchanged (cancel the order in WooCommerce to reverse it)"),
                 "order.restored" => Kept(topic, body, "restored from the trash: the books are unchanged"),
                 "product.created" or "product.updated" => Product(topic, body, receivedAt),
-                _ => new SourceMapping.Ignored(Clip(topic), $"Topic '{Clip(topic)}' is not posted."),
+                _ => new SourceMapping.Ignored(Clip.To(topic, 60), $"Topic '{Clip.To(topic, 60)}' is not posted."),
             };
         }
         catch (PayloadFieldException e)
@@ -170,8 +168,6 @@ public sealed class WooCommerceSource : IWebhookSource
     }
 
     static string? Header(IHeaderDictionary headers, string name) => headers[name] is { Count: > 0 } v && ShopBody.Blank(v[0]) is { } s ? s : null;
-
-    static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
 }
 
 /// <summary>WordPress's wp_specialchars_decode(…, ENT_QUOTES), which WooCommerce applies to the secret before signing.</summary>

@@ -112,17 +112,17 @@ public static class MalformedInputScenario
     /// <summary>What is wrong with the answer, or null when it is the expected one.</summary>
     public static string? Check(MalformedRequest request, int status, string body)
     {
-        if (status >= 500) return $"answered {status} (a server error): {Clip(body)}";
-        if (!request.Expect.Statuses.Contains(status)) return $"answered {status}, expected {string.Join(" or ", request.Expect.Statuses)}: {Clip(body)}";
+        if (status >= 500) return $"answered {status} (a server error): {Clip.To(body, 300)}";
+        if (!request.Expect.Statuses.Contains(status)) return $"answered {status}, expected {string.Join(" or ", request.Expect.Statuses)}: {Clip.To(body, 300)}";
         JsonElement root;
         try { root = JsonDocument.Parse(body).RootElement; }
-        catch (JsonException) { return $"answered {status} without a JSON body: {Clip(body)}"; }
+        catch (JsonException) { return $"answered {status} without a JSON body: {Clip.To(body, 300)}"; }
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(error.GetString()))
-            return $"answered {status} without an error that names the problem: {Clip(body)}";
+            return $"answered {status} without an error that names the problem: {Clip.To(body, 300)}";
         if (request.Expect.Answer is { } answer && !answer.Split('|').Contains(JsonAnswer(body)))
-            return $"answered status word '{JsonAnswer(body)}', expected '{answer}': {Clip(body)}";
+            return $"answered status word '{JsonAnswer(body)}', expected '{answer}': {Clip.To(body, 300)}";
         if (request.Expect.Mentions is { } word && !error.GetString()!.Contains(word, StringComparison.OrdinalIgnoreCase))
-            return $"the error does not mention '{word}': {Clip(body)}";
+            return $"the error does not mention '{word}': {Clip.To(body, 300)}";
         return null;
     }
 
@@ -160,7 +160,6 @@ public static class MalformedInputScenario
         }
     }
 
-    static string Clip(string s) => s.Length <= 300 ? s : s[..300] + "…";
 
     /// <summary>A body stream that does not tell its length, so HttpClient sends it chunked.</summary>
     sealed class UnknownLengthStream(ReadOnlyMemory<byte> data) : Stream

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Azure.Data.Tables;
+using Connectors.Activity;
 using Connectors.Reliability.Malformed;
 using Connectors.Reliability.Routes;
 using Connectors.Storage;
@@ -154,7 +155,7 @@ public static class AuthenticationScenario
         {
             var lines = logs();
             if (lines.Count == 0) result.Fail("no log lines were captured: the scan would prove nothing");
-            foreach (var line in lines) Look("the host's logs: " + (line.Length > 120 ? line[..120] : line), line);
+            foreach (var line in lines) Look("the host's logs: " + Clip.To(line, 120), line);
         }
         else result.Notes.Add("logs not captured by this target");
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Connectors.Activity;
 
 namespace Connectors.Reliability.Shuffle;
 
@@ -70,7 +71,7 @@ public static class ShuffledLifecyclesScenario
                 if ((status, word) is (200, "accepted")) Interlocked.Increment(ref result.Accepted);
                 else if ((status, word) is (409, _) or (200, "duplicate" or "recorded")) Interlocked.Increment(ref result.RejectedAsExpected);
                 else
-                    result.Fail($"{run.Life.Platform} order {run.Life.OrderId} permutation {run.Permutation}: {send.Label} answered {status} {(text.Length > 200 ? text[..200] : text)}");
+                    result.Fail($"{run.Life.Platform} order {run.Life.OrderId} permutation {run.Permutation}: {send.Label} answered {status} {Clip.To(text, 200)}");
             }
         });
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Connectors.Tests.Fixtures;
 
-namespace Connectors.Tests.Connections;
+namespace Connectors.Tests.Admin;
 
 public sealed class ConnectionAdminTests(IngestOnlyHostFixture host) : IClassFixture<IngestOnlyHostFixture>
 {

@@ -1,21 +1,14 @@
 using Connectors.Hosting;
-using Microsoft.AspNetCore.Builder;
+using Connectors.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
-namespace Connectors.Storage;
+namespace Connectors.Admin;
 
 /// <summary>GET /api/manage/storage-requests: this instance's storage requests since it started, by service, resource and kind.</summary>
 public static class StorageRequestsAdmin
 {
     public sealed record Answer(DateTimeOffset Since, long Total, IReadOnlyList<StorageRequests.Count> Requests);
-
-    public static RouteGroupBuilder MapStorageRequestsAdmin(this RouteGroupBuilder admin)
-    {
-        admin.MapGet(Routes.AdminStorageRequests, Get);
-        return admin;
-    }
 
     public static Ok<Answer> Get(StorageAccount storage)
     {

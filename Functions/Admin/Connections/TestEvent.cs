@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Connectors.Admin;
+using Connectors.Activity;
 using Connectors.Books;
 using Connectors.Connections;
 using Connectors.Hosting;
@@ -11,7 +11,7 @@ using Connectors.Sources.Custom;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
-namespace Connectors.Posting;
+namespace Connectors.Admin;
 
 /// <summary>
 /// POST /api/manage/connections/{id}/test-event: a synthetic order, signed with the connection's own secret, sent over
@@ -58,6 +58,6 @@ public static class TestEvent
         using var response = await http.CreateClient(nameof(TestEvent)).SendAsync(message, ct);
         var answer = await response.Content.ReadAsStringAsync(ct);
         watch.Stop();
-        return Results.Json(new Sent((int)response.StatusCode, watch.ElapsedMilliseconds, externalId, answer.Length > 2000 ? answer[..2000] : answer));
+        return Results.Json(new Sent((int)response.StatusCode, watch.ElapsedMilliseconds, externalId, Clip.To(answer, 2000)));
     }
 }

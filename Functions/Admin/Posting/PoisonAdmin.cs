@@ -1,22 +1,14 @@
 using Azure.Storage.Queues;
 using Connectors.Hosting;
 using Connectors.Storage;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
-namespace Connectors.Posting;
+namespace Connectors.Admin;
 
 /// <summary>POST /api/manage/poison/replay: moves poison messages back onto the events queue for another try.</summary>
 public static class PoisonAdmin
 {
     public sealed record Replayed(int Moved);
-
-    public static RouteGroupBuilder MapPoisonAdmin(this RouteGroupBuilder admin)
-    {
-        admin.MapPost(Routes.AdminPoisonReplay, ReplayAsync);
-        return admin;
-    }
 
     public static async Task<IResult> ReplayAsync(StorageAccount storage, CancellationToken ct)
     {

@@ -1,13 +1,10 @@
 using System.Text.Json;
-using Connectors.Admin;
 using Connectors.Books;
 using Connectors.Connections;
 using Connectors.Hosting;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
-namespace Connectors.Posting;
+namespace Connectors.Admin;
 
 /// <summary>Admin routes of the books: SKU maps, items, vouchers, trial balance, customers and the test event.</summary>
 public static class BooksAdmin
@@ -15,22 +12,6 @@ public static class BooksAdmin
     public sealed record SkuMapping(string ConnectionId, string ExternalSku, string ItemSku);
     public sealed record TrialBalanceRow(string Account, decimal Debit, decimal Credit, decimal Balance);
     public sealed record TrialBalance(IReadOnlyList<TrialBalanceRow> Accounts, decimal Debit, decimal Credit, bool Balanced, int Vouchers);
-
-    public static RouteGroupBuilder MapBooksAdmin(this RouteGroupBuilder admin)
-    {
-        admin.MapPut(Routes.AdminConnectionSkuMap, PutSkuMapAsync);
-        admin.MapGet(Routes.AdminConnectionUnmapped, UnmappedAsync);
-        admin.MapPut(Routes.AdminItem, PutItemAsync);
-        admin.MapGet(Routes.AdminItem, GetItemAsync);
-        admin.MapGet(Routes.AdminItems, ListItemsAsync);
-        admin.MapGet(Routes.AdminVouchers, OrderVouchersAsync);
-        // Numbers contain '/': Routes.AdminVoucher is a catch-all, taking SV/26-27/000001 raw or URL-encoded (SV%2F26-27%2F000001).
-        admin.MapGet(Routes.AdminVoucher, GetVoucherAsync);
-        admin.MapGet(Routes.AdminTrialBalance, TrialBalanceAsync);
-        admin.MapGet(Routes.AdminCustomers, CustomersAsync);
-        admin.MapPost(Routes.AdminConnectionTestEvent, TestEvent.SendAsync);
-        return admin;
-    }
 
     public static async Task<IResult> PutSkuMapAsync(string id, string externalSku, HttpRequest request, ConnectionStore connections, ItemStore items, SkuMapStore maps, CancellationToken ct)
     {

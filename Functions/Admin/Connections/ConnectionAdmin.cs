@@ -2,14 +2,13 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
 using Connectors.Activity;
-using Connectors.Admin;
+using Connectors.Connections;
 using Connectors.Hosting;
-using Microsoft.AspNetCore.Builder;
+using Connectors.Sources;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
-namespace Connectors.Connections;
+namespace Connectors.Admin;
 
 /// <summary>The admin routes of connections: create (secrets shown once), list, read, update, rotate, revoke, activity.</summary>
 public static class ConnectionAdmin
@@ -18,19 +17,6 @@ public static class ConnectionAdmin
     {
         public string? ProductDeliveryUrl { get; init; }
         public string? SigningSecret { get; init; }
-    }
-
-    public static RouteGroupBuilder MapConnectionAdmin(this RouteGroupBuilder admin)
-    {
-        admin.MapPost(Routes.AdminConnections, CreateAsync);
-        admin.MapGet(Routes.AdminConnections, ListAsync);
-        admin.MapGet(Routes.AdminConnection, GetAsync);
-        admin.MapPut(Routes.AdminConnection, UpdateAsync);
-        admin.MapDelete(Routes.AdminConnection, RevokeAsync);
-        admin.MapPost(Routes.AdminConnectionRotate, RotateAsync);
-        admin.MapGet(Routes.AdminConnectionActivity, ActivityAsync);
-        admin.MapPost(Routes.AdminConnectionActivityReplay, ReplayAsync);
-        return admin;
     }
 
     public static async Task<IResult> CreateAsync(HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct)
@@ -43,43 +29,33 @@ public static class ConnectionAdmin
             || !AdminBody.TryString(o, "storeCode", out var storeCode, out err, 100) || !AdminBody.TryString(o, "hooksToken", out var hooksToken, out err)
             || !AdminBody.TryString(o, "webhookSecret", out var webhookSecret, out err) || !AdminBody.TryString(o, "saleOn", out var saleOn, out err, 20))
             return AdminResults.Error(400, err!);
-        if (string.IsNullOrEmpty(platform)) return AdminResults.Error(400, $"platform is required: one of {string.Join(", ", Platform.All)}.");
+        if (string.IsNullOrEmpty(platform)) return AdminResults.Error(400, $"platform is required: one of {string.Join(", ", SourceRegistry.Platforms)}.");
         platform = platform.ToLowerInvariant();
-        if (!Platform.IsKnown(platform)) return AdminResults.Error(400, $"Unknown platform '{platform}': expected one of {string.Join(", ", Platform.All)}.");
+        if (SourceRegistry.Find(platform) is not { } description) return AdminResults.Error(400, $"Unknown platform '{platform}': expected one of {string.Join(", ", SourceRegistry.Platforms)}.");
         if (string.IsNullOrEmpty(name)) return AdminResults.Error(400, "name is required.");
-        if (saleOn is not null && saleOn is not ("create" or "paid")) return AdminResults.Error(400, "saleOn must be \"create\" or \"paid\".");
-        if (platform == Platform.Jumpseller)
-        {
-            if (string.IsNullOrEmpty(storeCode)) return AdminResults.Error(400, "storeCode is required for a jumpseller connection (the Jumpseller-Store-Code your store sends).");
-            if (string.IsNullOrEmpty(hooksToken)) return AdminResults.Error(400, "hooksToken is required for a jumpseller connection (Admin Panel > Config > Notifications > Webhooks).");
-            webhookSecret = hooksToken;
-        }
+        // Checked for every platform (only those with a saleOn setting store it), as a value saleOn can never take.
+        if (saleOn is not null && !SaleOn.IsValid(saleOn)) return AdminResults.Error(400, "saleOn must be \"create\" or \"paid\".");
 
-        var connection = new Connection
+        var asked = new ConnectionRequest(name, storeCode, hooksToken, webhookSecret, saleOn);
+        var prepared = description.Create(asked, new Connection
         {
             Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
             Platform = platform,
             Name = name,
             CreatedAt = store.Now,
-            SigningSecret = platform == Platform.Custom ? Secrets.NewSigningSecret() : null,
+            SigningSecret = description.SignsWithOurSecret ? Secrets.NewSigningSecret() : null,
             WebhookSecret = string.IsNullOrEmpty(webhookSecret) ? null : webhookSecret,
-            StoreCode = platform == Platform.Jumpseller ? storeCode!.ToLowerInvariant() : null,
-            SaleOn = platform == Platform.Shopify ? saleOn ?? "create" : null,
-        };
-        if (platform == Platform.Jumpseller && !await store.TryClaimStoreCodeAsync(storeCode!, connection.Id, ct))
-            return AdminResults.Error(409, $"Store code '{storeCode}' already belongs to a live connection.");
-        string? token = null;
-        if (Platform.UsesUrlToken(platform))
-        {
-            token = Secrets.NewUrlToken();
-            await store.AddTokenAsync(connection.Id, token, ct);
-        }
+            SaleOn = description.SaleOn is null ? null : saleOn ?? description.SaleOn,
+        });
+        if (prepared.Connection is not { } connection) return AdminResults.Error(400, prepared.Error!);
+        var issued = await description.FoundBy.IssueAsync(connection, asked, store, ct);
+        if (issued.Conflict is not null) return AdminResults.Error(409, issued.Conflict);
         await store.CreateAsync(connection, ct);
-        var url = DeliveryUrl(request, options.Value, hostJson, connection, token);
-        return Results.Json(new Created(connection.Id, connection.Platform, connection.Name, url!)
+        var root = Root(request, options.Value, hostJson);
+        return Results.Json(new Created(connection.Id, connection.Platform, connection.Name, description.DeliveryUrl(root, connection, issued.Token)!)
         {
             SigningSecret = connection.SigningSecret,
-            ProductDeliveryUrl = platform == Platform.WooCommerce ? url + "/producto" : null,
+            ProductDeliveryUrl = description.ProductDeliveryUrl(root, connection, issued.Token),
         }, statusCode: 201);
     }
 
@@ -100,8 +76,8 @@ public static class ConnectionAdmin
         if (!AdminBody.TryString(o, "name", out var name, out var err, 200) || !AdminBody.TryString(o, "webhookSecret", out var secret, out err)
             || !AdminBody.TryString(o, "hooksToken", out var hooksToken, out err) || !AdminBody.TryString(o, "saleOn", out var saleOn, out err, 20))
             return AdminResults.Error(400, err!);
-        if (saleOn is not null && (c.Platform != Platform.Shopify || saleOn is not ("create" or "paid")))
-            return AdminResults.Error(400, "saleOn applies to shopify connections and must be \"create\" or \"paid\".");
+        if (saleOn is not null && (SourceRegistry.Find(c.Platform)?.SaleOn is null || !SaleOn.IsValid(saleOn)))
+            return AdminResults.Error(400, $"saleOn applies to {string.Join(", ", SourceRegistry.All.Where(d => d.SaleOn is not null).Select(d => d.Platform))} connections and must be \"create\" or \"paid\".");
         // An empty string clears the platform secret; absent leaves it as it is.
         var newSecret = hooksToken ?? secret;
         c = c with
@@ -125,26 +101,21 @@ public static class ConnectionAdmin
     public static async Task<IResult> RotateAsync(string id, HttpRequest request, ConnectionStore store, IOptions<ConnectorOptions> options, HostJson hostJson, CancellationToken ct)
     {
         if (await store.GetLiveAsync(id, ct) is not { } c) return AdminResults.Error(404, $"No live connection '{id}'.");
+        if (SourceRegistry.Find(c.Platform) is not { } description) return AdminResults.Error(400, $"No source handles platform '{c.Platform}'.");
         var graceUntil = store.Now + options.Value.RotationGrace;
-        string? token = null;
-        if (Platform.UsesUrlToken(c.Platform))
-        {
-            await store.ExpireTokensAsync(c.Id, graceUntil, ct);
-            token = Secrets.NewUrlToken();
-            await store.AddTokenAsync(c.Id, token, ct);
-        }
-        if (c.Platform == Platform.Custom)
+        var token = await description.FoundBy.RotateAsync(c, store, graceUntil, ct);
+        if (description.SignsWithOurSecret)
         {
             c = c with { PreviousSigningSecret = c.SigningSecret, PreviousSigningSecretUntil = graceUntil, SigningSecret = Secrets.NewSigningSecret() };
             await store.SaveAsync(c, ct);
         }
-        if (token is null && c.Platform != Platform.Custom)
+        if (token is null && !description.SignsWithOurSecret)
             return AdminResults.Error(400, $"A {c.Platform} connection has no token or secret of ours to rotate: change the platform's secret with PUT /api/manage/connections/{{id}}.");
-        var url = DeliveryUrl(request, options.Value, hostJson, c, token);
-        return Results.Json(new Created(c.Id, c.Platform, c.Name, url!)
+        var root = Root(request, options.Value, hostJson);
+        return Results.Json(new Created(c.Id, c.Platform, c.Name, description.DeliveryUrl(root, c, token)!)
         {
-            SigningSecret = c.Platform == Platform.Custom ? c.SigningSecret : null,
-            ProductDeliveryUrl = c.Platform == Platform.WooCommerce ? url + "/producto" : null,
+            SigningSecret = description.SignsWithOurSecret ? c.SigningSecret : null,
+            ProductDeliveryUrl = description.ProductDeliveryUrl(root, c, token),
         });
     }
 
@@ -165,17 +136,11 @@ public static class ConnectionAdmin
         return await pipeline.ReplayAsync(c, source, entry, ct);
     }
 
-    /// <summary>The URL to paste into the shop; token routes only know theirs when it is issued (it is stored hashed).</summary>
-    public static string? DeliveryUrl(HttpRequest request, ConnectorOptions options, HostJson hostJson, Connection c, string? token)
-    {
-        var root = (options.PublicBase?.AbsoluteUri ?? $"{request.Scheme}://{request.Host}/") + (hostJson.RoutePrefix.Length > 0 ? hostJson.RoutePrefix + "/" : "");
-        return c.Platform switch
-        {
-            Platform.Custom => root + Routes.Custom.Replace("{connectionId}", c.Id),
-            Platform.Bookto => root + Routes.Bookto.Replace("{connectionId}", c.Id),
-            Platform.Jumpseller => root + Routes.Jumpseller,
-            _ when token is not null => root + c.Platform + "/" + token,
-            _ => null,
-        };
-    }
+    /// <summary>The URL to paste into the shop, as the platform's description fills it; token routes only know theirs when it is issued (it is stored hashed).</summary>
+    public static string? DeliveryUrl(HttpRequest request, ConnectorOptions options, HostJson hostJson, Connection c, string? token) =>
+        SourceRegistry.Find(c.Platform)?.DeliveryUrl(Root(request, options, hostJson), c, token);
+
+    /// <summary>PublicBaseUrl (or the request's own base) and host.json's route prefix, ending in '/'.</summary>
+    static string Root(HttpRequest request, ConnectorOptions options, HostJson hostJson) =>
+        (options.PublicBase?.AbsoluteUri ?? $"{request.Scheme}://{request.Host}/") + (hostJson.RoutePrefix.Length > 0 ? hostJson.RoutePrefix + "/" : "");
 }

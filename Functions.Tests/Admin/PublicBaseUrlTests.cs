@@ -2,7 +2,7 @@ using Connectors.Hosting;
 using Connectors.Tests.Fixtures;
 using Microsoft.Extensions.Options;
 
-namespace Connectors.Tests.Connections;
+namespace Connectors.Tests.Admin;
 
 /// <summary>The sample settings ship PublicBaseUrl blank: delivery URLs must still be absolute, ready to paste into a shop.</summary>
 public sealed class PublicBaseUrlTests(PublicBaseUrlTests.BlankBaseUrlHost host) : IClassFixture<PublicBaseUrlTests.BlankBaseUrlHost>
@@ -31,7 +31,7 @@ public sealed class PublicBaseUrlTests(PublicBaseUrlTests.BlankBaseUrlHost host)
         var request = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
         request.Scheme = "http";
         request.Host = new("127.0.0.1", 7071);
-        var url = Connectors.Connections.ConnectionAdmin.DeliveryUrl(request, options, HostJson.Load(HostJson.Locate()), new Connectors.Connections.Connection { Id = "c1", Platform = "custom", Name = "Shop" }, null);
+        var url = Connectors.Admin.ConnectionAdmin.DeliveryUrl(request, options, HostJson.Load(HostJson.Locate()), new Connectors.Connections.Connection { Id = "c1", Platform = "custom", Name = "Shop" }, null);
         Assert.Equal(expected, url);
     }
 
