@@ -118,7 +118,7 @@ public sealed class ItemStore(StorageAccount storage, IOptions<BooksOptions> opt
         var high = $"{LedgerPrefix}{Keys.Escape(sku)}}}";
         var list = new List<StockEntry>();
         await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == Partition && x.RowKey.CompareTo(low) >= 0 && x.RowKey.CompareTo(high) < 0, cancellationToken: ct))
-            list.Add(ReadEntry(e));
+            if (e.GetString("Sku") == sku) list.Add(ReadEntry(e));
         return list;
     }
 

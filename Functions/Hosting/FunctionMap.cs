@@ -36,6 +36,7 @@ public static class FunctionMap
         admin.MapPoisonAdmin();
         admin.MapBooksAdmin();
         admin.MapStorageRequestsAdmin();
+        Connectors.Reports.ReportsAdmin.MapReportsAdmin(admin);
         return app;
     }
 
