@@ -10,6 +10,7 @@ namespace Connectors.Reports;
 /// <summary>One check of the books audit: its name, whether it held, what it covered, and the first offenders.</summary>
 public sealed record AuditCheck(string Name, bool Passed, string Detail, IReadOnlyList<string> Offenders)
 {
+    /// <summary>The check as one printed line: PASS or FAIL, its name, what it covered, the first offenders.</summary>
     public string Line => $"{(Passed ? "PASS" : "FAIL")} {Name}: {Detail}" + (Offenders.Count > 0 ? " — " + string.Join("; ", Offenders) : "");
 }
 
