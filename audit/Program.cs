@@ -13,9 +13,14 @@ var book = Array.IndexOf(args, "--book") is var i and > 0 && i + 1 < args.Length
 var storage = StorageAccount.FromConnectionString(args[0]);
 AuditResult result;
 try { result = await new BooksAudit(storage, new BooksOptions { Book = book }).RunAsync(CancellationToken.None); }
+catch (Azure.RequestFailedException e) when (e.ErrorCode == "TableNotFound")
+{
+    Console.Error.WriteLine("The storage account holds no books of the connector (a table is missing): check the connection string, or start the host against it once.");
+    return 1;
+}
 catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or HttpRequestException)
 {
-    Console.Error.WriteLine($"The storage account could not be read: {e.Message}");
+    Console.Error.WriteLine($"The storage account could not be read: {e.Message.Split('\n')[0]}");
     return 1;
 }
 foreach (var line in result.Lines) Console.WriteLine(line);
