@@ -38,6 +38,11 @@ public static class AdminMap
         admin.MapGet(Routes.AdminTrialBalance, BooksAdmin.TrialBalanceAsync);
         admin.MapGet(Routes.AdminCustomers, BooksAdmin.CustomersAsync);
 
+        // Reports: a period's returns and registers, the backfill of the period index, the books audit.
+        admin.MapGet(Routes.AdminReport, Reports.ReportsAdmin.ReportAsync);
+        admin.MapPost(Routes.AdminReportsBackfill, Reports.ReportsAdmin.BackfillAsync);
+        admin.MapGet(Routes.AdminAuditBooks, Reports.ReportsAdmin.AuditAsync);
+
         // Storage: this instance's storage requests.
         admin.MapGet(Routes.AdminStorageRequests, StorageRequestsAdmin.Get);
         return admin;

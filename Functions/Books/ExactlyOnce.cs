@@ -5,7 +5,11 @@ using Azure.Data.Tables;
 namespace Connectors.Books;
 
 /// <summary>A delta to one decimal field of one row; Create makes the row when it does not exist yet.</summary>
-public sealed record RowDelta(string RowKey, string Field, decimal Amount, Func<Task<TableEntity>> Create);
+public sealed record RowDelta(string RowKey, string Field, decimal Amount, Func<Task<TableEntity>> Create)
+{
+    /// <summary>A row of the same partition written (upserted) in the same transaction as the delta: its ledger entry.</summary>
+    public TableEntity? Entry { get; init; }
+}
 
 /// <summary>
 /// Adds deltas to rows of one partition exactly once per key: the row updates (If-Match) and a marker row for the key
@@ -27,6 +31,8 @@ public static class ExactlyOnce
                 actions.Add(current.HasValue ? new(TableTransactionActionType.UpdateMerge, row, row.ETag) : new(TableTransactionActionType.Add, row));
             }
             actions.Add(new(TableTransactionActionType.Add, Marker(partition, markerRowKey, deltas)));
+            foreach (var d in deltas)
+                if (d.Entry is { } entry) actions.Add(new(TableTransactionActionType.UpsertReplace, entry));
             try
             {
                 await table.SubmitTransactionAsync(actions, ct);

@@ -43,9 +43,11 @@ public sealed class ExactlyOnceRows
     /// </summary>
     public async Task<bool> AddAsync(string partition, IReadOnlyList<RowDelta> deltas, string markerRowKey, CancellationToken ct)
     {
-        if (deltas.Select(d => d.RowKey).Distinct(StringComparer.Ordinal).Count() < MaxEntities)
+        var entries = deltas.Count(d => d.Entry is not null);
+        if (deltas.Select(d => d.RowKey).Distinct(StringComparer.Ordinal).Count() + entries < MaxEntities)
             return await _commit.SubmitAsync(partition, new Change(deltas, markerRowKey), ct);
-        var parts = deltas.GroupBy(d => d.RowKey, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Chunk(MaxEntities - 1)
+        // With ledger entries a row takes two entities (itself and its entry).
+        var parts = deltas.GroupBy(d => d.RowKey, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Chunk(entries > 0 ? (MaxEntities - 1) / 2 : MaxEntities - 1)
             .Select((rows, i) => _commit.SubmitAsync(partition, new Change([.. rows.SelectMany(g => g)], $"{markerRowKey}|part{i}"), ct));
         return (await Task.WhenAll(parts)).Any(applied => applied);
     }
@@ -58,16 +60,20 @@ public sealed class ExactlyOnceRows
         var live = Enumerable.Range(0, changes.Count).Where(i => seen.Add(changes[i].MarkerRowKey)).ToList();
         // As many changes per transaction as its 100 entities hold, in arrival order.
         var rowKeys = new HashSet<string>(StringComparer.Ordinal);
+        var entries = 0;
         var part = new List<int>();
         foreach (var i in live)
         {
             var mine = changes[i].Deltas.Select(d => d.RowKey).Where(k => !rowKeys.Contains(k)).Distinct(StringComparer.Ordinal).Count();
-            if (part.Count > 0 && rowKeys.Count + mine + part.Count + 1 > MaxEntities)
+            var myEntries = changes[i].Deltas.Count(d => d.Entry is not null);
+            if (part.Count > 0 && rowKeys.Count + mine + part.Count + 1 + entries + myEntries > MaxEntities)
             {
                 await CommitPartAsync(partition, changes, part, results);
                 part = [];
                 rowKeys.Clear();
+                entries = 0;
             }
+            entries += myEntries;
             part.Add(i);
             foreach (var d in changes[i].Deltas) rowKeys.Add(d.RowKey);
         }
@@ -98,6 +104,11 @@ public sealed class ExactlyOnceRows
             }
             foreach (var i in live)
                 actions.Add(new(TableTransactionActionType.Add, ExactlyOnce.Marker(partition, changes[i].MarkerRowKey, changes[i].Deltas)));
+            var markersEnd = actions.Count;
+            // Ledger entries last, upserted: keyed by their change's key, they are written exactly when its marker is.
+            foreach (var i in live)
+                foreach (var d in changes[i].Deltas)
+                    if (d.Entry is { } entry) actions.Add(new(TableTransactionActionType.UpsertReplace, entry));
             try
             {
                 var response = await _table.SubmitTransactionAsync(actions);
@@ -105,7 +116,7 @@ public sealed class ExactlyOnceRows
                 foreach (var i in live) results[i] = true;
                 return;
             }
-            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is int at && at >= rowKeys.Count && at < actions.Count)
+            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is int at && at >= rowKeys.Count && at < markersEnd)
             {
                 // That key's marker exists: applied before, so it changes nothing now (nor did this transaction: rows as remembered).
                 live.RemoveAt(at - rowKeys.Count);

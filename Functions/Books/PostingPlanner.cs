@@ -147,6 +147,8 @@ public sealed class PostingPlanner(TaxRules tax, string currency, TimeZoneInfo? 
         var voucher = new Voucher
         {
             Type = type, Date = DateOf(source), Reference = reference, LinkedTo = linkedTo, Customer = order.Customer ?? source.Customer?.Name,
+            BuyerTaxId = Clean(order.Facts.Sale?.Customer?.TaxId ?? source.Customer?.TaxId),
+            Country = Clean(order.Facts.Sale?.Country ?? order.Facts.Sale?.Customer?.Country ?? source.Country ?? source.Customer?.Country)?.ToUpperInvariant(),
             PlaceOfSupply = assumed ? tax.HomeState : order.PlaceOfSupply, PlaceOfSupplyAssumed = assumed ? true : null,
             Lines = lines, IsTest = order.IsTest, Currency = currency,
             ConnectionId = order.ConnectionId, ExternalId = order.ExternalId, PostingKey = planned.EventId + "|" + key,

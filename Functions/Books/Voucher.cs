@@ -53,6 +53,10 @@ public sealed record Voucher
     /// <summary>For notes: the sales voucher they adjust.</summary>
     public string? LinkedTo { get; init; }
     public string? Customer { get; init; }
+    /// <summary>The buyer's tax id as the source gave it (a GSTIN: GSTR-1 reports the supply as B2B); absent when unknown.</summary>
+    public string? BuyerTaxId { get; init; }
+    /// <summary>ISO 3166-1 alpha-2 country of the buyer, when the source gave one (VAT books group sales abroad by it).</summary>
+    public string? Country { get; init; }
     /// <summary>GST state code of the place of supply ("29"); "96" for a buyer outside India (GSTR-1's "Other Country").</summary>
     public string? PlaceOfSupply { get; init; }
     /// <summary>GST books: true when the order named no place of supply (no address, no state) and the home state was assumed; otherwise absent.</summary>

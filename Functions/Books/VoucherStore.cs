@@ -14,15 +14,19 @@ namespace Connectors.Books;
 /// key that was written before fails the transaction at its marker and yields its existing number (idempotent).
 /// Vouchers of one series that wait together are numbered in one transaction (group commit): the counter row is the
 /// series' hot spot, and one write per batch replaces a race per voucher.
+/// Each voucher also has a period index row "d|{yyyy-MM-dd}|{number}" in the same transaction (a copy of the voucher,
+/// keyed by its date), so a report reads a month as one row-key range per series, never the year or the table
+/// (docs/reports.md). Vouchers written before the index are indexed by ReindexAsync (POST /api/manage/reports/reindex).
 /// </summary>
 public sealed class VoucherStore
 {
     const string Counter = "counter";
     const string MarkerPrefix = "key|";
-    /// <summary>Counter + 49 × (voucher, marker) = 99 of the 100 entities a transaction may hold.</summary>
-    const int MaxBatch = 49;
-    /// <summary>A transaction's body may not exceed 4 MiB: keep the vouchers' JSON well under it.</summary>
-    const int MaxBatchJsonChars = 1_500_000;
+    public const string IndexPrefix = "d|";
+    /// <summary>Counter + 33 × (voucher, marker, index row) = 100 entities, what a transaction may hold.</summary>
+    const int MaxBatch = 33;
+    /// <summary>A transaction's body may not exceed 4 MiB: keep the vouchers' JSON (written twice: voucher and index row) well under it.</summary>
+    const int MaxBatchJsonChars = 750_000;
 
     readonly TableClient _table;
     readonly BooksOptions _options;
@@ -90,7 +94,7 @@ public sealed class VoucherStore
         {
             var (last, etag) = await CounterAsync(pk);
             var counterRow = new TableEntity(pk, Counter) { ["Last"] = last + chunk.Count };
-            var actions = new List<TableTransactionAction>(1 + 2 * chunk.Count)
+            var actions = new List<TableTransactionAction>(1 + 3 * chunk.Count)
             {
                 // A merge: the counter's one property is written either way, and the emulator's replace is a remove plus an insert.
                 etag is { } known ? new(TableTransactionActionType.UpdateMerge, counterRow, known) : new(TableTransactionActionType.Add, counterRow),
@@ -100,8 +104,10 @@ public sealed class VoucherStore
             {
                 var n = last + 1 + j;
                 numbers[j] = VoucherNumber.Format(series, fy, n);
-                actions.Add(new(TableTransactionActionType.Add, Row(pk, n, drafts[chunk[j]] with { Number = numbers[j] })));
+                var row = Row(pk, n, drafts[chunk[j]] with { Number = numbers[j] });
+                actions.Add(new(TableTransactionActionType.Add, row));
                 actions.Add(new(TableTransactionActionType.Add, new TableEntity(pk, MarkerKey(drafts[chunk[j]])) { ["Number"] = numbers[j] }));
+                actions.Add(new(TableTransactionActionType.Add, IndexRow(row)));
             }
             try
             {
@@ -110,11 +116,11 @@ public sealed class VoucherStore
                 for (var j = 0; j < chunk.Count; j++) results[chunk[j]] = numbers[j];
                 return;
             }
-            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is int at && at >= 2 && at % 2 == 0)
+            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is int at && at >= 2 && (at - 2) % 3 == 0)
             {
                 // That posting key has its voucher already: it keeps its number; the rest are numbered again.
                 // The transaction changed nothing, so the counter as remembered still stands.
-                var j = at / 2 - 1;
+                var j = (at - 2) / 3;
                 var marker = await _table.GetEntityIfExistsAsync<TableEntity>(pk, MarkerKey(drafts[chunk[j]]));
                 if (marker.HasValue) { results[chunk[j]] = marker.Value!.GetString("Number"); chunk.RemoveAt(j); }
             }
@@ -166,13 +172,15 @@ public sealed class VoucherStore
             var counter = await _table.GetEntityIfExistsAsync<TableEntity>(pk, Counter);
             var next = (counter.HasValue ? counter.Value!.GetInt64("Last") ?? 0 : 0) + 1;
             var number = VoucherNumber.Format(series, fy, next);
+            var row = Row(pk, next, draft with { Number = number });
             var actions = new List<TableTransactionAction>
             {
                 counter.HasValue
                     ? new(TableTransactionActionType.UpdateMerge, new TableEntity(pk, Counter) { ["Last"] = next }, counter.Value!.ETag)
                     : new(TableTransactionActionType.Add, new TableEntity(pk, Counter) { ["Last"] = next }),
-                new(TableTransactionActionType.Add, Row(pk, next, draft with { Number = number })),
+                new(TableTransactionActionType.Add, row),
                 new(TableTransactionActionType.Add, new TableEntity(pk, markerKey) { ["Number"] = number }),
+                new(TableTransactionActionType.Add, IndexRow(row)),
             };
             try
             {
@@ -197,6 +205,90 @@ public sealed class VoucherStore
         TableJson.Write(row, JsonSerializer.Serialize(voucher, BooksJson.Default.Voucher));
         return row;
     }
+
+    /// <summary>The voucher row's copy under its date: "d|2026-05-25|000042" (all properties, the JSON included).</summary>
+    static TableEntity IndexRow(TableEntity voucherRow)
+    {
+        var index = new TableEntity(voucherRow.PartitionKey, IndexKey(voucherRow.GetString("Date") ?? "", voucherRow.RowKey));
+        foreach (var (name, value) in voucherRow)
+            if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")) index[name] = value;
+        return index;
+    }
+
+    static string IndexKey(string date, string rowKey) => IndexPrefix + date + "|" + rowKey;
+
+    /// <summary>
+    /// The vouchers dated from..to (inclusive), in date and number order per series: per financial year the period
+    /// touches and per series, one row-key range over the index rows of those days, nothing else.
+    /// </summary>
+    public async IAsyncEnumerable<Voucher> ListAsync(DateOnly from, DateOnly to, bool includeTest, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var low = IndexPrefix + from.ToString("yyyy-MM-dd");
+        var high = IndexPrefix + to.AddDays(1).ToString("yyyy-MM-dd");
+        foreach (var fy in FinancialYears(from, to))
+            foreach (var series in Series(includeTest))
+            {
+                var pk = Partition(series, fy);
+                await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(low) >= 0 && x.RowKey.CompareTo(high) < 0, cancellationToken: ct))
+                    yield return Read(e);
+            }
+    }
+
+    /// <summary>Every series a book can have: sales, credit and debit notes, and their test series with includeTest.</summary>
+    public static IReadOnlyList<string> Series(bool includeTest) =>
+        [.. new[] { false, true }.Where(t => includeTest || !t).SelectMany(t => new[] { VoucherType.Sales, VoucherType.CreditNote, VoucherType.DebitNote }.Select(type => VoucherType.Series(type, t)))];
+
+    IEnumerable<string> FinancialYears(DateOnly from, DateOnly to)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var d = new DateOnly(from.Year, from.Month, 1); d <= to; d = d.AddMonths(1))
+            if (seen.Add(FinancialYear.Label(d, _options.FinancialYearStartMonth))) yield return FinancialYear.Label(d, _options.FinancialYearStartMonth);
+    }
+
+    /// <summary>
+    /// One-off backfill for vouchers written before the period index: writes (upserts) the index row of every voucher
+    /// that has none. Idempotent; a scan, run once after upgrading. Returns how many rows it wrote.
+    /// </summary>
+    public async Task<int> ReindexAsync(CancellationToken ct)
+    {
+        var written = 0;
+        var book = Keys.Escape(_options.Book) + "|";
+        var end = Keys.Escape(_options.Book) + "}";
+        var indexed = new HashSet<(string, string)>();
+        var rows = new List<TableEntity>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey.CompareTo(book) >= 0 && x.PartitionKey.CompareTo(end) < 0, cancellationToken: ct))
+        {
+            if (e.RowKey.StartsWith(IndexPrefix, StringComparison.Ordinal)) indexed.Add((e.PartitionKey, e.RowKey));
+            else if (e.RowKey.Length > 0 && e.RowKey.All(char.IsAsciiDigit)) rows.Add(e);
+        }
+        foreach (var row in rows)
+        {
+            var index = IndexRow(row);
+            if (indexed.Contains((index.PartitionKey, index.RowKey))) continue;
+            await _table.UpsertEntityAsync(index, TableUpdateMode.Replace, ct);
+            written++;
+        }
+        return written;
+    }
+
+    /// <summary>Every voucher row's (partition, row key) and whether its index row exists: for the books audit.</summary>
+    public async Task<(List<(string Partition, string RowKey, string Date)> Vouchers, HashSet<(string, string)> Indexed, Dictionary<string, long> Counters)> RowsAsync(CancellationToken ct)
+    {
+        var book = Keys.Escape(_options.Book) + "|";
+        var end = Keys.Escape(_options.Book) + "}";
+        var vouchers = new List<(string, string, string)>();
+        var indexed = new HashSet<(string, string)>();
+        var counters = new Dictionary<string, long>(StringComparer.Ordinal);
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey.CompareTo(book) >= 0 && x.PartitionKey.CompareTo(end) < 0, select: ["PartitionKey", "RowKey", "Date", "Last"], cancellationToken: ct))
+        {
+            if (e.RowKey.StartsWith(IndexPrefix, StringComparison.Ordinal)) indexed.Add((e.PartitionKey, e.RowKey));
+            else if (e.RowKey == Counter) counters[e.PartitionKey] = e.GetInt64("Last") ?? 0;
+            else if (e.RowKey.Length > 0 && e.RowKey.All(char.IsAsciiDigit)) vouchers.Add((e.PartitionKey, e.RowKey, e.GetString("Date") ?? ""));
+        }
+        return (vouchers, indexed, counters);
+    }
+
+    public static string IndexKeyOf(string date, string rowKey) => IndexKey(date, rowKey);
 
     public async Task<Voucher?> GetAsync(string number, CancellationToken ct)
     {

@@ -33,6 +33,9 @@ public static class Routes
     public const string AdminCustomers = "manage/customers";
     public const string AdminPoisonReplay = "manage/poison/replay";
     public const string AdminStorageRequests = "manage/storage-requests";
+    public const string AdminReport = "manage/reports/{report}";
+    public const string AdminReportsBackfill = "manage/books/backfill";
+    public const string AdminAuditBooks = "manage/audit-books";
 }
 
 public static class QueueNames

@@ -93,7 +93,9 @@ public sealed partial class BooksPoster(OrderStore orders, VoucherStore vouchers
         // Independent rows, each applied once by its own key: written side by side once the vouchers are durable.
         // An event's stock movements are one change of its book's items (one marker), its unmapped SKUs one of the connection's counts.
         var sideEffects = new List<Task>(3);
-        if (plan.Moves.Count > 0) sideEffects.Add(items.MoveAsync(plan.Moves, plan.EventId, ct));
+        // The stock ledger dates a movement with its event's voucher and names the vouchers (a move with none: today).
+        if (plan.Moves.Count > 0)
+            sideEffects.Add(items.MoveAsync(plan.Moves, plan.EventId, ct, plan.Vouchers.Count > 0 ? plan.Vouchers[0].Date : null, numbers.Count > 0 ? string.Join(",", numbers) : null));
         if (plan.Unmapped.Count > 0) sideEffects.Add(skuMaps.CountUnmappedAsync(order.ConnectionId, plan.Unmapped, plan.EventId, ct));
         if (order.CustomerKey is { } key && plan.Customer is { } customer && numbers.Count > 0)
             sideEffects.Add(customers.RecordAsync(key, customer, numbers, ct));

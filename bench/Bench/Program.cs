@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Connectors.Bench;
 
-// dotnet run -c Release --project bench/Bench [-- --smoke | --concurrency N --seconds S --history N --azurite split|one | --queue-depth | --transaction-cost | --compare FILE...]
+// dotnet run -c Release --project bench/Bench [-- --smoke | --concurrency N --seconds S --history N --azurite split|one | --queue-depth | --transaction-cost | --report-month [N] | --compare FILE...]
 if (args is ["--compare", .. var files])
 {
     try { Console.WriteLine(RunComparison.Table(files)); return 0; }
@@ -14,6 +14,11 @@ if (args is ["--compare", .. var files])
 if (args is ["--queue-depth"])
 {
     await QueueDepth.RunAsync(Console.Out);
+    return 0;
+}
+if (args is ["--report-month", .. var rest])
+{
+    await ReportTiming.RunAsync(rest is [var n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 100_000, Console.Out);
     return 0;
 }
 if (args is ["--transaction-cost"])

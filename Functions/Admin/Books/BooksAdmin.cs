@@ -46,7 +46,10 @@ public static class BooksAdmin
             if (s.ValueKind != JsonValueKind.Number || !s.TryGetDecimal(out var d)) return AdminResults.Error(400, "stock must be a number.");
             stock = d;
         }
-        var item = await items.PutAsync(sku, string.IsNullOrEmpty(name) ? null : name, stock, ct);
+        // HSN (goods) or SAC (services, 99...): 2 to 8 digits (GSTR-1 table 12 asks 4 or 6 digits by turnover, CBIC Notification 78/2020-CT).
+        if (!AdminBody.TryString(o, "hsn", out var hsn, out err, 8)) return AdminResults.Error(400, err!);
+        if (!string.IsNullOrEmpty(hsn) && (hsn.Length < 2 || !hsn.All(char.IsAsciiDigit))) return AdminResults.Error(400, "hsn must be an HSN or SAC code of 2 to 8 digits, such as \"8471\" or \"998314\".");
+        var item = await items.PutAsync(sku, string.IsNullOrEmpty(name) ? null : name, stock, ct, string.IsNullOrEmpty(hsn) ? null : hsn);
         // A new item can make an external SKU of the same name map to itself.
         maps.Invalidate();
         return Results.Json(item);

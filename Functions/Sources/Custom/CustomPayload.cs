@@ -21,6 +21,8 @@ namespace Connectors.Sources.Custom;
 public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly? Date, string? UpdatedAt, DateTimeOffset? Version, string? CustomerName, string? BuyerStateCode, string? Currency, IReadOnlyList<CanonicalLine> Lines)
 {
     public const int MaxLines = 1000;
+    /// <summary>customer_gstin: the buyer's GSTIN, when the site knows it (a registered buyer).</summary>
+    public string? CustomerGstin { get; init; }
     const decimal MaxAmount = 1_000_000_000_000m;
 
     public static string? PeekExternalId(JsonElement root) =>
@@ -90,7 +92,11 @@ public sealed record CustomPayload(string ExternalId, string? RefundId, DateOnly
                     IsGiftCard = !refund && Flag(line, "gift_card", at), IsCompensation = refund && Flag(line, "compensation", at),
                 });
             }
-            return new CustomPayload(externalId, refundId, date, updatedAt, version, customer, state, currency, result);
+            // Optional buyer GSTIN (15 characters): the sale is a B2B supply in GSTR-1 (table 4) and the customer is found by it.
+            var gstin = refund ? null : OptionalText(root, "customer_gstin", 15)?.Trim().ToUpperInvariant();
+            if (gstin is { Length: > 0 } && !Reports.Gstin.IsValid(gstin))
+                throw new FieldException("customer_gstin must be a 15-character GSTIN such as \"29ABCDE1234F1Z5\".");
+            return new CustomPayload(externalId, refundId, date, updatedAt, version, customer, state, currency, result) { CustomerGstin = string.IsNullOrEmpty(gstin) ? null : gstin };
         }
         catch (FieldException e)
         {

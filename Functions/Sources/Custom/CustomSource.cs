@@ -99,7 +99,7 @@ public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
                 DateUtc = kind == EventKind.Update
                     ? payload.UpdatedAt is { } editedAt ? Fields.PayloadFields.UtcInstant(editedAt) : receivedAt.ToUniversalTime()
                     : Fields.PayloadFields.UtcInstant(doc.RootElement, kind == EventKind.Refund ? "refund_date" : "order_date"),
-                Customer = payload.CustomerName is { } name ? new Customer { Name = name } : null,
+                Customer = payload.CustomerName is { } name ? new Customer { Name = name, TaxId = payload.CustomerGstin, Key = payload.CustomerGstin?.ToLowerInvariant() } : null,
                 PlaceOfSupply = payload.BuyerStateCode,
                 Currency = payload.Currency,
                 IsTest = payload.ExternalId.StartsWith(TestPrefix, StringComparison.OrdinalIgnoreCase),
