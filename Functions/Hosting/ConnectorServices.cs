@@ -5,6 +5,7 @@ using Connectors.Posting;
 using Connectors.Sources;
 using Connectors.Sources.Custom;
 using Connectors.Storage;
+using Connectors.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,6 +35,8 @@ public static class ConnectorServices
         services.AddSingleton<Ingestor>();
         services.AddSingleton<DeliveriesInFlight>();
         services.AddSingleton<WebhookPipeline>();
+        services.AddThrottling(config);
+        services.AddSingleton<Connectors.Admin.AdminCredentials>();
 
         services.AddSource<CustomSource>();
         services.AddSource<Connectors.Sources.Shopify.ShopifySource>();

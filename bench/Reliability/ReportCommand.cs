@@ -38,12 +38,12 @@ public static class ReportCommand
 
         await Scenario("malformed-input", async () =>
         {
-            await using var rig = await InProcessRig.StartAsync(queueTrigger: false);
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: false, extra: ThrottleSettings.BeyondScenarioVolume);
             return await MalformedInputScenario.RunAsync(rig.Target, new MalformedInputScenario.Options(Count: 10_000 * scale));
         });
         await Scenario("authentication", async () =>
         {
-            await using var rig = await InProcessRig.StartAsync(queueTrigger: true);
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: true, extra: ThrottleSettings.BeyondScenarioVolume);
             return await AuthenticationScenario.RunAsync(rig.Target, new AuthenticationScenario.Options(GuessesPerRoute: 100 * scale));
         });
         await Scenario("duplicate-storm", async () =>
