@@ -46,6 +46,13 @@ public static class ReportCommand
             await using var rig = await InProcessRig.StartAsync(queueTrigger: true, extra: ThrottleSettings.BeyondScenarioVolume);
             return await AuthenticationScenario.RunAsync(rig.Target, new AuthenticationScenario.Options(GuessesPerRoute: 100 * scale));
         });
+        await Scenario("guessing", async () =>
+        {
+            // The host's default limits: the limiter is what this scenario measures.
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: true);
+            await RequirePostingAsync(rig.Target);
+            return await GuessingScenario.RunAsync(rig.Target, new GuessingScenario.Options(Guesses: 2_000 * scale, RealOrders: 20 * scale));
+        });
         await Scenario("duplicate-storm", async () =>
         {
             await using var rig = await InProcessRig.StartAsync(queueTrigger: true);
