@@ -20,8 +20,9 @@ public sealed class AdminAuth(AdminCredentials credentials, FailedAuthentication
         if (throttle.AdminLockedOut(http) is { } locked) return Throttled(locked);
         var request = http.Request;
         var given = request.Headers[Header].Count == 1 ? request.Headers[Header][0] : request.Query["code"].Count == 1 ? request.Query["code"][0] : null;
+        // Only a key that was given and is wrong counts: a request without one guesses nothing.
         if (credentials.Match(given) is not { } name)
-            return throttle.AdminFailure(http) is { } wait ? Throttled(wait) : AdminResults.Error(401, $"Missing or wrong admin key ({Header} header or ?code=).");
+            return !string.IsNullOrEmpty(given) && throttle.AdminFailure(http) is { } wait ? Throttled(wait) : AdminResults.Error(401, $"Missing or wrong admin key ({Header} header or ?code=).");
         http.Items[AdminCredentials.ItemKey] = name;
         return await next(context);
     }

@@ -37,6 +37,7 @@ public static class ConnectorServices
         services.AddSingleton<WebhookPipeline>();
         services.AddThrottling(config);
         services.AddSingleton<Connectors.Admin.AdminCredentials>();
+        Connectors.Audit.AuditServices.AddAudit(services);
 
         services.AddSource<CustomSource>();
         services.AddSource<Connectors.Sources.Shopify.ShopifySource>();

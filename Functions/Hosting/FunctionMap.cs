@@ -32,10 +32,12 @@ public static class FunctionMap
 
         // Admin: behind the admin key.
         var admin = api.MapGroup("").AddEndpointFilter<AdminAuth>();
+        admin.AddEndpointFilter<Connectors.Audit.AuditFilter>(); // after AdminAuth: records who changed what
         admin.MapConnectionAdmin();
         admin.MapPoisonAdmin();
         admin.MapBooksAdmin();
         admin.MapStorageRequestsAdmin();
+        Connectors.Audit.AuditAdmin.MapAuditAdmin(admin);
         return app;
     }
 

@@ -31,6 +31,7 @@ public static class Routes
     public const string AdminCustomers = "manage/customers";
     public const string AdminPoisonReplay = "manage/poison/replay";
     public const string AdminStorageRequests = "manage/storage-requests";
+    public const string AdminAudit = "manage/audit";
 }
 
 public static class QueueNames
