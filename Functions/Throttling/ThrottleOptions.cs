@@ -21,7 +21,8 @@ public sealed class ThrottleOptions
     /// <summary>Wrong admin keys from one client address before 429 (then the right key waits too).</summary>
     public int AdminFailures { get; set; } = 10;
     public int AdminFailuresPerHour { get; set; } = 30;
-    /// <summary>How many proxies in front of the host append to X-Forwarded-For (Azure's front end: 1); 0 trusts no header.</summary>
+    /// <summary>How many proxies of ours in front of the host append to X-Forwarded-For; 0 trusts no header (right for Azure
+    /// Functions alone: its worker already takes the client address from the Functions host's header).</summary>
     public int TrustedProxies { get; set; }
 
     public string? Problem()
