@@ -1,4 +1,6 @@
+using Connectors.Admin;
 using Connectors.Audit;
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
@@ -42,6 +44,10 @@ public sealed class AdminAuditMiddleware(AdminAudit audit) : IFunctionsWorkerMid
             return;
         }
         http.Request.EnableBuffering(AdminAudit.MaxBody);
+        // The host's key-id claim, wherever the worker surfaces it (the request data's identities or HttpContext.User).
+        if (await context.GetHttpRequestDataAsync() is { } data
+            && data.Identities.SelectMany(i => i.Claims).FirstOrDefault(c => c.Type == AdminCredentials.FunctionsKeyIdClaim) is { Value.Length: > 0 } keyId)
+            http.Items[AdminCredentials.ItemKey] = keyId.Value;
         await next(context);
         if (context.GetInvocationResult().Value is IResult result)
             await audit.RecordAsync(http, template, name => context.BindingContext.BindingData.TryGetValue(name, out var v) ? v?.ToString() : http.Request.RouteValues[name] as string, result, http.RequestAborted);
