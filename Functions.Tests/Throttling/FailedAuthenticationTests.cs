@@ -121,3 +121,37 @@ public sealed class WrongAdminKeyBurstTests(HostFixture host) : IClassFixture<Ho
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
     }
 }
+
+/// <summary>A lock-out ends: once Retry-After has passed the bucket has refilled and the right key works again.</summary>
+public sealed class ThrottleRefillTests(ThrottleRefillTests.FastRefill host) : IClassFixture<ThrottleRefillTests.FastRefill>
+{
+    public sealed class FastRefill : HostFixture
+    {
+        protected override void Settings(Dictionary<string, string?> settings)
+        {
+            settings["Throttle:AdminFailures"] = "2";
+            settings["Throttle:AdminFailuresPerHour"] = "3600"; // one a second
+        }
+    }
+
+    [Fact]
+    public async Task After_Retry_After_the_address_is_answered_again()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            using var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/manage/connections");
+            wrong.Headers.Add("x-functions-key", "wrong-" + i);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.SendAsync(wrong)).StatusCode);
+        }
+        using var third = new HttpRequestMessage(HttpMethod.Get, "/api/manage/connections");
+        third.Headers.Add("x-functions-key", "wrong-3");
+        using var throttled = await host.Http.SendAsync(third);
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        var wait = throttled.Headers.RetryAfter!.Delta!.Value;
+        Assert.InRange(wait.TotalSeconds, 1, 2);
+
+        await Task.Delay(wait + TimeSpan.FromMilliseconds(300));
+        using var right = await host.Http.SendAsync(host.Admin(HttpMethod.Get, "/api/manage/connections"));
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+    }
+}
