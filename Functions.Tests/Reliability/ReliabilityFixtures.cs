@@ -11,7 +11,15 @@ public class LoggedHostFixture : HostFixture
 {
     public CapturedLogs Logs { get; } = new();
     protected override void Services(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(Logs);
-    protected override void Settings(Dictionary<string, string?> settings) => settings["Logging:LogLevel:Default"] = "Trace";
+    /// <summary>For scenarios that check the answer to each bad request: throttle budgets beyond their volume (Security/ThrottleSettings).</summary>
+    protected virtual bool BeyondThrottleLimits => false;
+
+    protected override void Settings(Dictionary<string, string?> settings)
+    {
+        settings["Logging:LogLevel:Default"] = "Trace";
+        if (BeyondThrottleLimits)
+            foreach (var (name, value) in Connectors.Reliability.Security.ThrottleSettings.BeyondScenarioVolume) settings[name] = value;
+    }
 
     public Target Target() => new()
     {
@@ -25,4 +33,11 @@ public class LoggedHostFixture : HostFixture
 public sealed class LoggedIngestOnlyHostFixture : LoggedHostFixture
 {
     protected override bool QueueTrigger => false;
+    protected override bool BeyondThrottleLimits => true; // malformed-input's fixture
+}
+
+/// <summary>The authentication scenario's host: every bad credential gets its own answer, not a 429.</summary>
+public sealed class BeyondThrottleLimitsHostFixture : LoggedHostFixture
+{
+    protected override bool BeyondThrottleLimits => true;
 }

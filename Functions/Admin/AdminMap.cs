@@ -43,6 +43,9 @@ public static class AdminMap
         admin.MapPost(Routes.AdminReportsBackfill, Reports.ReportsAdmin.BackfillAsync);
         admin.MapGet(Routes.AdminAuditBooks, Reports.ReportsAdmin.AuditAsync);
 
+        // Audit: the admin actions, newest first.
+        admin.MapGet(Routes.AdminAudit, Audit.AuditAdmin.ListAsync);
+
         // Storage: this instance's storage requests.
         admin.MapGet(Routes.AdminStorageRequests, StorageRequestsAdmin.Get);
         return admin;

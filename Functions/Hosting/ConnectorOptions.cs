@@ -7,6 +7,8 @@ public sealed class ConnectorOptions
 {
     /// <summary>Admin routes require this in x-functions-key (or ?code=); unset, they are off.</summary>
     public string? AdminKey { get; set; }
+    /// <summary>More admin keys, each with a name the audit log records (AdminKeys__ops = ...); AdminKey's name is "default".</summary>
+    public Dictionary<string, string> AdminKeys { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Base of the delivery URLs handed out, e.g. https://connectors.example.com; unset or blank, the request's own.</summary>
     public string? PublicBaseUrl { get; set; }
     /// <summary>How long a rotated token or signing secret keeps working, so in-flight deliveries are not lost.</summary>

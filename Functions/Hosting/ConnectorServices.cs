@@ -4,6 +4,7 @@ using Connectors.Ingest;
 using Connectors.Posting;
 using Connectors.Sources;
 using Connectors.Storage;
+using Connectors.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +34,9 @@ public static class ConnectorServices
         services.AddSingleton<Ingestor>();
         services.AddSingleton<DeliveriesInFlight>();
         services.AddSingleton<WebhookPipeline>();
+        services.AddThrottling(config);
+        services.AddSingleton<Connectors.Admin.AdminCredentials>();
+        Connectors.Audit.AuditServices.AddAudit(services);
 
         services.AddSources(); // Sources/SourceRegistry.cs: one line per platform
 

@@ -51,7 +51,7 @@ public static partial class ConnectorsHost
         app.MapConnectors(hostJson);
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Connectors");
-        if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<ConnectorOptions>>().Value.AdminKey)) LogAdminOff(log);
+        if (!app.Services.GetRequiredService<Admin.AdminCredentials>().Any) LogAdminOff(log);
         return app;
     }
 

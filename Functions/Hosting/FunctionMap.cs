@@ -21,6 +21,7 @@ public static class FunctionMap
 
         // Admin: behind the admin key.
         var admin = api.MapGroup("").AddEndpointFilter<AdminAuth>();
+        admin.AddEndpointFilter<Connectors.Audit.AuditFilter>(); // after AdminAuth: records who changed what
         admin.MapAdmin(); // Admin/AdminMap.cs: every admin route
         return app;
     }

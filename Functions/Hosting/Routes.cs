@@ -36,6 +36,7 @@ public static class Routes
     public const string AdminReport = "manage/reports/{report}";
     public const string AdminReportsBackfill = "manage/books/backfill";
     public const string AdminAuditBooks = "manage/audit-books";
+    public const string AdminAudit = "manage/audit";
 }
 
 public static class QueueNames

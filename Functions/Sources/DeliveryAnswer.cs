@@ -31,6 +31,8 @@ public static class AnswerStatus
     public const string TooLarge = "too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string Unavailable = "unavailable";
+    /// <summary>429: too many failed authentications (Throttling/FailedAuthentications).</summary>
+    public const string Throttled = "throttled";
 }
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

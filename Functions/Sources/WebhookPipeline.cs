@@ -3,6 +3,7 @@ using Connectors.Connections;
 using Connectors.Http;
 using Connectors.Ingest;
 using Connectors.Storage;
+using Connectors.Throttling;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +13,7 @@ namespace Connectors.Sources;
 /// The one path every delivery takes: find the connection, bound the body, authenticate, map, archive, accept.
 /// Sources only supply the steps that differ (IWebhookSource); every request ends in the activity log.
 /// </summary>
-public sealed partial class WebhookPipeline(ConnectionStore connections, Ingestor ingestor, RawArchive archive, ActivityLog activity, Receipts receipts, DeliveriesInFlight inFlight, TimeProvider clock, ILogger<WebhookPipeline> log)
+public sealed partial class WebhookPipeline(ConnectionStore connections, Ingestor ingestor, RawArchive archive, ActivityLog activity, Receipts receipts, DeliveriesInFlight inFlight, FailedAuthentications throttle, TimeProvider clock, ILogger<WebhookPipeline> log)
 {
     public const int MaxBodyBytes = 1024 * 1024;
 
@@ -29,6 +30,7 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
             var connection = await source.ResolveAsync(request, connections, ct);
             if (connection is null)
             {
+                if (throttle.SourceFailure(context, null) is { } throttled) return throttled;
                 // No detail that helps a guesser, and never the token: it is a secret.
                 await RecordAsync(new ActivityEntry { ConnectionId = ActivityLog.Unrouted, Event = source.Platform, HttpStatus = 404, Status = ActivityStatus.Rejected, Reason = "Unknown or revoked connection." });
                 return Answer(404, new DeliveryAnswer(AnswerStatus.NotFound) { Error = "Unknown or revoked connection." });
@@ -46,7 +48,7 @@ public sealed partial class WebhookPipeline(ConnectionStore connections, Ingesto
             }
 
             if (!source.Authenticate(connection, request.Headers, body.Value.Span, now))
-                return await RejectAsync(connection.Id, null, 401, AnswerStatus.Unauthorized, source.Unauthorized(request.Headers));
+                return throttle.SourceFailure(context, connection.Id) ?? await RejectAsync(connection.Id, null, 401, AnswerStatus.Unauthorized, source.Unauthorized(request.Headers));
 
             if (!IsJson(request.ContentType, required: source.Answers == AnswerStyle.Strict))
                 return await RejectAsync(connection.Id, null, 415, AnswerStatus.UnsupportedMediaType, $"Content-Type must be application/json, not '{Clip.To(request.ContentType, 100)}'.");

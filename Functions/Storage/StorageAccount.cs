@@ -112,8 +112,10 @@ public static class TableNames
     public const string RawDeliveries = "RawDeliveries";
     /// <summary>Accepted events not yet on the queue (Ingest/Outbox): a row lives from the answer until its message is durable.</summary>
     public const string Outbox = "Outbox";
+    /// <summary>Admin actions: who created, changed, rotated, revoked or replayed what (Functions/Audit).</summary>
+    public const string Audit = "Audit";
 
-    public static readonly IReadOnlyList<string> All = [Connections, ConnectionKeys, Receipts, Activity, Vouchers, Orders, Items, SkuMaps, Customers, CustomerVouchers, RawDeliveries, Outbox];
+    public static readonly IReadOnlyList<string> All = [Connections, ConnectionKeys, Receipts, Activity, Vouchers, Orders, Items, SkuMaps, Customers, CustomerVouchers, RawDeliveries, Outbox, Audit];
 }
 
 public static class ContainerNames

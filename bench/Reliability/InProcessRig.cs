@@ -30,7 +30,8 @@ public sealed class InProcessRig : IAsyncDisposable
     /// <param name="queueTrigger">Off: messages stay on the queue to be counted.</param>
     /// <param name="persist">Azurite on disk, so it can be stopped and started again with its data.</param>
     /// <param name="queues">Queue timings instead of host.json's (the poison scenario shortens them).</param>
-    public static async Task<InProcessRig> StartAsync(bool queueTrigger, bool persist = false, Func<QueueTriggerOptions, QueueTriggerOptions>? queues = null)
+    /// <param name="extra">More settings (the limits of the throttle, for instance).</param>
+    public static async Task<InProcessRig> StartAsync(bool queueTrigger, bool persist = false, Func<QueueTriggerOptions, QueueTriggerOptions>? queues = null, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var hostJson = HostJson.Load(HostJson.Locate());
         if (queues is not null) hostJson = hostJson with { Queues = queues(hostJson.Queues) };
@@ -45,6 +46,7 @@ public sealed class InProcessRig : IAsyncDisposable
             // The console would drown the report: the captured lines are what the secret scan reads.
             ["Logging:Console:LogLevel:Default"] = "None",
         };
+        foreach (var (name, value) in extra ?? new Dictionary<string, string?>()) settings[name] = value;
         rig._app = ConnectorsHost.Build(["--urls", "http://127.0.0.1:0"], settings, useLocalSettings: false,
             services => services.AddSingleton<ILoggerProvider>(rig._logs), hostJson);
         await rig._app.StartAsync();

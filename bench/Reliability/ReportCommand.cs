@@ -46,13 +46,20 @@ public static class ReportCommand
 
         await Scenario("malformed-input", async () =>
         {
-            await using var rig = await InProcessRig.StartAsync(queueTrigger: false);
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: false, extra: ThrottleSettings.BeyondScenarioVolume);
             return await Audited(rig.Target, await MalformedInputScenario.RunAsync(rig.Target, new MalformedInputScenario.Options(Count: 10_000 * scale)));
         });
         await Scenario("authentication", async () =>
         {
-            await using var rig = await InProcessRig.StartAsync(queueTrigger: true);
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: true, extra: ThrottleSettings.BeyondScenarioVolume);
             return await Audited(rig.Target, await AuthenticationScenario.RunAsync(rig.Target, new AuthenticationScenario.Options(GuessesPerRoute: 100 * scale)));
+        });
+        await Scenario("guessing", async () =>
+        {
+            // The host's default limits: the limiter is what this scenario measures.
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: true);
+            await RequirePostingAsync(rig.Target);
+            return await GuessingScenario.RunAsync(rig.Target, new GuessingScenario.Options(Guesses: 2_000 * scale, RealOrders: 20 * scale));
         });
         await Scenario("duplicate-storm", async () =>
         {

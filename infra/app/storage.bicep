@@ -9,7 +9,7 @@ param tags object = {}
 // Functions/Hosting/Routes.cs QueueNames
 var queueNames = ['connector-events', 'connector-events-poison']
 // Functions/Storage/StorageAccount.cs TableNames.All
-var tableNames = ['Connections', 'ConnectionKeys', 'Receipts', 'Activity', 'Vouchers', 'Orders', 'Items', 'SkuMaps', 'Customers', 'CustomerVouchers', 'RawDeliveries', 'Outbox']
+var tableNames = ['Connections', 'ConnectionKeys', 'Receipts', 'Activity', 'Vouchers', 'Orders', 'Items', 'SkuMaps', 'Customers', 'CustomerVouchers', 'RawDeliveries', 'Outbox', 'Audit']
 // Functions/Storage/StorageAccount.cs ContainerNames.All, and where Flex Consumption keeps the deployed package
 var deploymentContainerName = 'app-package'
 var containerNames = ['raw-deliveries', 'event-claims', deploymentContainerName]

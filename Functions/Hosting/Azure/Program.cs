@@ -11,6 +11,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 // Registered after the ASP.NET Core integration, so it runs inside it, with the request's HttpContext still open.
 builder.UseMiddleware<HttpErrorAnswers>();
+builder.UseMiddleware<AdminAuditMiddleware>(); // records admin changes in the Audit table (Functions/Audit)
 
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
 builder.Services.AddConnectors(builder.Configuration, HostJson.Load(HostJson.Locate()));

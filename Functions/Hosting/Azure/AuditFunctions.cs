@@ -1,0 +1,55 @@
+using Connectors.Admin;
+using Connectors.Audit;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+
+namespace Connectors.Hosting.AzureFunctions;
+
+/// <summary>GET /api/manage/audit: the same handler as the local host (AuditAdmin), behind the function key.</summary>
+public sealed class AuditFunctions(AuditLog log)
+{
+    [Function("Audit")]
+    public Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminAudit)] HttpRequest req) =>
+        AuditAdmin.ListAsync(QueryValues.Int(req, "limit"), QueryValues.String(req, "after"), log, req.HttpContext.RequestAborted);
+}
+
+/// <summary>
+/// The worker's counterpart of the local AuditFilter: for the admin functions that change something, buffers the body,
+/// runs the function and hands its IResult to AdminAudit (which records only 2xx answers). The credential is the
+/// function key's name when the Functions host passes its key-id claim (AdminCredentials.Of).
+/// </summary>
+public sealed class AdminAuditMiddleware(AdminAudit audit) : IFunctionsWorkerMiddleware
+{
+    /// <summary>Function name → its Routes template (the names are those of the entry points in this folder).</summary>
+    static readonly Dictionary<string, string> Audited = new(StringComparer.Ordinal)
+    {
+        ["CreateConnection"] = Routes.AdminConnections,
+        ["UpdateConnection"] = Routes.AdminConnection,
+        ["RevokeConnection"] = Routes.AdminConnection,
+        ["RotateConnection"] = Routes.AdminConnectionRotate,
+        ["ReplayDelivery"] = Routes.AdminConnectionActivityReplay,
+        ["SendTestEvent"] = Routes.AdminConnectionTestEvent,
+        ["PutSkuMap"] = Routes.AdminConnectionSkuMap,
+        ["PutItem"] = Routes.AdminItem,
+        ["ReplayPoison"] = Routes.AdminPoisonReplay,
+    };
+
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        if (!Audited.TryGetValue(context.FunctionDefinition.Name, out var template) || context.GetHttpContext() is not { } http)
+        {
+            await next(context);
+            return;
+        }
+        http.Request.EnableBuffering(AdminAudit.MaxBody);
+        // The host's key-id claim, wherever the worker surfaces it (the request data's identities or HttpContext.User).
+        if (await context.GetHttpRequestDataAsync() is { } data
+            && data.Identities.SelectMany(i => i.Claims).FirstOrDefault(c => c.Type == AdminCredentials.FunctionsKeyIdClaim) is { Value.Length: > 0 } keyId)
+            http.Items[AdminCredentials.ItemKey] = keyId.Value;
+        await next(context);
+        if (context.GetInvocationResult().Value is IResult result)
+            await audit.RecordAsync(http, template, name => context.BindingContext.BindingData.TryGetValue(name, out var v) ? v?.ToString() : http.Request.RouteValues[name] as string, result, http.RequestAborted);
+    }
+}
