@@ -59,7 +59,7 @@ public sealed record DeliveryResult(int StatusCode, string? Status, string? Even
 
 /// <summary>The server refused the event (4xx), or every attempt failed (5xx or network error).</summary>
 public sealed class ConnectorsException(int? statusCode, string? status, string error, int attempts, Exception? inner = null)
-    : Exception($"Connectors refused the event ({(statusCode is { } c ? $"HTTP {c} {status}".Trim() : "network error")}) after {attempts} attempt(s): {error}", inner)
+    : Exception($"Connectors did not accept the event ({(statusCode is { } c ? $"HTTP {c} {status}".Trim() : "network error")}) after {attempts} attempt(s): {error}", inner)
 {
     /// <summary>The HTTP status; null after network errors only.</summary>
     public int? StatusCode { get; } = statusCode;

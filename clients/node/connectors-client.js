@@ -22,7 +22,7 @@ class ConnectorsError extends Error {
    */
   constructor(statusCode, status, error, attempts, cause) {
     const where = statusCode != null ? `HTTP ${statusCode} ${status || ''}`.trim() : 'network error';
-    super(`Connectors refused the event (${where}) after ${attempts} attempt(s): ${error}`, cause ? { cause } : undefined);
+    super(`Connectors did not accept the event (${where}) after ${attempts} attempt(s): ${error}`, cause ? { cause } : undefined);
     this.name = 'ConnectorsError';
     this.statusCode = statusCode;
     this.status = status;

@@ -31,7 +31,7 @@ class ConnectorsException extends \RuntimeException
         $this->error = $error;
         $this->attempts = $attempts;
         $where = $statusCode !== null ? trim("HTTP $statusCode " . ($status ?? '')) : 'network error';
-        parent::__construct("Connectors refused the event ($where) after $attempts attempt(s): $error", $statusCode ?? 0);
+        parent::__construct("Connectors did not accept the event ($where) after $attempts attempt(s): $error", $statusCode ?? 0);
     }
 }
 

@@ -35,7 +35,7 @@ class ConnectorsError(Exception):
         self.error = error
         self.attempts = attempts
         where = "HTTP %s %s" % (status_code, status or "") if status_code else "network error"
-        super().__init__("Connectors refused the event (%s) after %d attempt(s): %s" % (where.strip(), attempts, error))
+        super().__init__("Connectors did not accept the event (%s) after %d attempt(s): %s" % (where.strip(), attempts, error))
 
 
 class DeliveryResult:
