@@ -12,6 +12,7 @@ Standard library only (Python 3.8+). Contract: docs/custom-source.md in the Conn
 import decimal
 import hashlib
 import hmac
+import http.client
 import json
 import random
 import time
@@ -120,7 +121,7 @@ class ConnectorsClient:
             attempt += 1
             try:
                 status_code, answer = self._post(raw, headers)
-            except (urllib.error.URLError, OSError) as e:  # refused, reset, timeout, DNS
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as e:  # refused, reset, timeout, DNS, garbled answer
                 if attempt >= self.max_attempts:
                     raise ConnectorsError(None, None, str(getattr(e, "reason", e)), attempt) from e
             else:
