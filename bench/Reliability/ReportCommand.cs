@@ -46,6 +46,11 @@ public static class ReportCommand
             await using var rig = await InProcessRig.StartAsync(queueTrigger: true);
             return await AuthenticationScenario.RunAsync(rig.Target, new AuthenticationScenario.Options(GuessesPerRoute: 100 * scale));
         });
+        await Scenario("secrets-at-rest", async () =>
+        {
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: true, persist: true);
+            return await SecretsAtRestScenario.RunAsync(rig.Target, new SecretsAtRestScenario.Options(DeliveriesPerRoute: 10 * scale));
+        });
         await Scenario("duplicate-storm", async () =>
         {
             await using var rig = await InProcessRig.StartAsync(queueTrigger: true);

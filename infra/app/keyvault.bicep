@@ -1,0 +1,39 @@
+// The Key Vault holding the key-encryption key (KEK) that wraps the Data Protection key ring (Functions/Protection):
+// the ring sits in the storage account's data-protection container, so a copy of the account alone decrypts no
+// connection secret. The KEK is a Key Vault *secret* (Azure.Security.KeyVault.Secrets; the Keys client is not
+// served to this project): the app creates it on first start and reads its versions, hence Key Vault Secrets Officer
+// on this vault only. RBAC authorization, purge protection: a deleted KEK would make every stored secret unreadable.
+param name string
+param location string
+param tags object = {}
+param identityPrincipalId string
+
+var keyVaultSecretsOfficer = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource appSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identityPrincipalId, keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficer)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+output name string = vault.name
+output uri string = vault.properties.vaultUri
