@@ -13,7 +13,7 @@ public sealed class AzureInfraKeyVaultTests
     {
         var vault = Read("infra/app/keyvault.bicep");
         Assert.Contains("enableRbacAuthorization: true", vault);
-        Assert.Contains("enablePurgeProtection: true", vault);
+        Assert.Contains("enableSoftDelete: true", vault);
         Assert.Contains("'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'", vault); // Key Vault Secrets Officer: get and set secrets
         Assert.Contains("scope: vault", vault);
 

@@ -2,7 +2,9 @@
 // the ring sits in the storage account's data-protection container, so a copy of the account alone decrypts no
 // connection secret. The KEK is a Key Vault *secret* (Azure.Security.KeyVault.Secrets; the Keys client is not
 // served to this project): the app creates it on first start and reads its versions, hence Key Vault Secrets Officer
-// on this vault only. RBAC authorization, purge protection: a deleted KEK would make every stored secret unreadable.
+// on this vault only. RBAC authorization; soft delete keeps a deleted KEK recoverable for 90 days (a lost KEK makes
+// every stored connection secret unreadable). Purge protection is left off so `azd down --purge` and a new `azd up`
+// under the same environment name work; turn it on for a long-lived production vault.
 param name string
 param location string
 param tags object = {}
@@ -20,7 +22,6 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
-    enablePurgeProtection: true
     publicNetworkAccess: 'Enabled'
   }
 }
