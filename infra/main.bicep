@@ -97,6 +97,17 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: 'kv-${take(token, 21)}'
+    location: location
+    tags: tags
+    identityPrincipalId: identity.outputs.principalId
+  }
+}
+
 module functions 'app/functions.bicep' = {
   name: 'functions'
   scope: rg
@@ -119,6 +130,8 @@ module functions 'app/functions.bicep' = {
       PublicBaseUrl: publicBaseUrl
       RotationGrace: '1.00:00:00'
       SignatureTolerance: '00:05:00'
+      DataProtection__KeyVaultUri: keyVault.outputs.uri
+      DataProtection__KekSecretName: 'connectors-data-protection-kek'
       Books__TaxRegime: books.TaxRegime
       Books__HomeState: books.HomeState
       Books__Currency: books.Currency
@@ -130,7 +143,7 @@ module functions 'app/functions.bicep' = {
     adminKey: adminKey
   }
   // The host reads its storage through the identity from its first start: the roles must exist before it does.
-  dependsOn: [rbac]
+  dependsOn: [rbac, keyVault]
 }
 
 output AZURE_LOCATION string = location
@@ -140,4 +153,5 @@ output AZURE_FUNCTION_NAME string = functions.outputs.name
 output SERVICE_FUNCTIONS_NAME string = functions.outputs.name
 output FUNCTIONS_URL string = functions.outputs.url
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString

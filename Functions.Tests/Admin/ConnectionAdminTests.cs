@@ -27,7 +27,7 @@ public sealed class ConnectionAdminTests(IngestOnlyHostFixture host) : IClassFix
     {
         var c = await host.CreateConnectionAsync("custom", "My main store");
         Assert.Equal($"{host.BaseUrl}/api/custom/{c.Id}", c.DeliveryUrl);
-        Assert.True(c.SigningSecret!.Length >= 6 + 43, "256-bit secret, base64url");
+        Assert.True(c.SigningSecret!.Length >= 6 + 43, "264-bit secret: whsec_ and 44 base64 letters and digits");
 
         var one = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/connections/{c.Id}");
         Assert.Equal("My main store", one.GetProperty("name").GetString());

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Connectors.Tests.Fixtures;
 
-/// <summary>Builds deliveries signed the way each platform signs them.</summary>
+/// <summary>
+/// Builds deliveries signed the way each platform signs them, for tests of everything after the signature. Whether the
+/// schemes are right is pinned by fixed vectors (Sources/SignatureVectorsTests.cs), not by these helpers.
+/// </summary>
 public static class SignedRequests
 {
     public static string HexHmac(string key, byte[] body) => Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), body));

@@ -26,6 +26,7 @@ public class LoggedHostFixture : HostFixture
         Http = Http, AdminKey = AdminKey, Storage = Storage, Logs = () => Logs.Lines.ToArray(),
         StopStorageAsync = () => Azurite.StopAsync(graceful: true),
         StartStorageAsync = RestartAzuriteAsync,
+        StorageFolder = AzuriteLocation,
     };
 }
 
@@ -40,4 +41,17 @@ public sealed class LoggedIngestOnlyHostFixture : LoggedHostFixture
 public sealed class BeyondThrottleLimitsHostFixture : LoggedHostFixture
 {
     protected override bool BeyondThrottleLimits => true;
+}
+
+/// <summary>Azurite persisted to its own folder (deleted afterwards), for scenarios that read what it wrote to disk.</summary>
+public sealed class PersistedLoggedHostFixture : LoggedHostFixture
+{
+    readonly string _folder = Path.Combine(Path.GetTempPath(), "connectors-tests-" + Guid.NewGuid().ToString("N"));
+    protected override string? AzuriteLocation => _folder;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
 }

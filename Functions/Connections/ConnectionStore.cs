@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
+using Connectors.Protection;
 using Connectors.Storage;
 
 namespace Connectors.Connections;
@@ -8,8 +9,10 @@ namespace Connectors.Connections;
 /// <summary>
 /// Connections and their lookup keys in Table Storage. Reads are cached briefly (every delivery resolves its
 /// connection) and invalidated by this instance's own writes; other instances see a change within CacheTtl.
+/// Secrets are stored encrypted (SecretProtection); a row written in clear by an older version is rewritten
+/// encrypted the first time it is read.
 /// </summary>
-public sealed class ConnectionStore(StorageAccount storage, TimeProvider clock)
+public sealed class ConnectionStore(StorageAccount storage, TimeProvider clock, SecretProtection protection)
 {
     const string Partition = "connection";
     const string TokenPartition = "token";
@@ -33,7 +36,7 @@ public sealed class ConnectionStore(StorageAccount storage, TimeProvider clock)
         if (string.IsNullOrEmpty(id) || id.Length > 64) return null;
         if (_cache.TryGetValue(id, out var hit) && hit.Until > Now) return hit.Value;
         var r = await _connections.GetEntityIfExistsAsync<TableEntity>(Partition, Keys.Escape(id), cancellationToken: ct);
-        var value = r.HasValue ? FromEntity(r.Value!) : null;
+        var value = r.HasValue ? await ReadAsync(r.Value!, ct) : null;
         _cache[id] = (value, Now + CacheTtl);
         return value;
     }
@@ -46,7 +49,7 @@ public sealed class ConnectionStore(StorageAccount storage, TimeProvider clock)
     {
         var list = new List<Connection>();
         await foreach (var e in _connections.QueryAsync<TableEntity>(x => x.PartitionKey == Partition, cancellationToken: ct))
-            list.Add(FromEntity(e));
+            list.Add(await ReadAsync(e, ct));
         return list.OrderBy(c => c.CreatedAt).ToList();
     }
 
@@ -124,33 +127,48 @@ public sealed class ConnectionStore(StorageAccount storage, TimeProvider clock)
         return hit.Value is { } c ? await GetLiveAsync(c.Id, ct) : null;
     }
 
-    static TableEntity ToEntity(Connection c) => new(Partition, Keys.Escape(c.Id))
+    /// <summary>The connection in a row; a row with a secret in clear (the layout before encryption) is rewritten encrypted, unless another writer changed it first.</summary>
+    async Task<Connection> ReadAsync(TableEntity e, CancellationToken ct)
+    {
+        var (connection, wasClear) = FromEntity(e);
+        if (!wasClear) return connection;
+        try { await _connections.UpdateEntityAsync(ToEntity(connection), e.ETag, TableUpdateMode.Replace, ct); }
+        catch (RequestFailedException x) when (x.Status is 412 or 404) { } // rewritten or removed meanwhile: that writer's row stands
+        return connection;
+    }
+
+    TableEntity ToEntity(Connection c) => new(Partition, Keys.Escape(c.Id))
     {
         ["Id"] = c.Id,
         ["Platform"] = c.Platform,
         ["Name"] = c.Name,
         ["CreatedAt"] = c.CreatedAt,
         ["RevokedAt"] = c.RevokedAt,
-        ["SigningSecret"] = c.SigningSecret,
-        ["PreviousSigningSecret"] = c.PreviousSigningSecret,
+        ["SigningSecret"] = protection.Protect(c.Id, "SigningSecret", c.SigningSecret),
+        ["PreviousSigningSecret"] = protection.Protect(c.Id, "PreviousSigningSecret", c.PreviousSigningSecret),
         ["PreviousSigningSecretUntil"] = c.PreviousSigningSecretUntil,
-        ["WebhookSecret"] = c.WebhookSecret,
+        ["WebhookSecret"] = protection.Protect(c.Id, "WebhookSecret", c.WebhookSecret),
         ["StoreCode"] = c.StoreCode,
         ["SaleOn"] = c.SaleOn,
     };
 
-    static Connection FromEntity(TableEntity e) => new()
+    (Connection Connection, bool WasClear) FromEntity(TableEntity e)
     {
-        Id = e.GetString("Id"),
-        Platform = e.GetString("Platform"),
-        Name = e.GetString("Name"),
-        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
-        RevokedAt = e.GetDateTimeOffset("RevokedAt"),
-        SigningSecret = e.GetString("SigningSecret"),
-        PreviousSigningSecret = e.GetString("PreviousSigningSecret"),
-        PreviousSigningSecretUntil = e.GetDateTimeOffset("PreviousSigningSecretUntil"),
-        WebhookSecret = e.GetString("WebhookSecret"),
-        StoreCode = e.GetString("StoreCode"),
-        SaleOn = e.GetString("SaleOn"),
-    };
+        var id = e.GetString("Id");
+        var connection = new Connection
+        {
+            Id = id,
+            Platform = e.GetString("Platform"),
+            Name = e.GetString("Name"),
+            CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+            RevokedAt = e.GetDateTimeOffset("RevokedAt"),
+            SigningSecret = protection.Unprotect(id, "SigningSecret", e.GetString("SigningSecret"), out var a),
+            PreviousSigningSecret = protection.Unprotect(id, "PreviousSigningSecret", e.GetString("PreviousSigningSecret"), out var b),
+            PreviousSigningSecretUntil = e.GetDateTimeOffset("PreviousSigningSecretUntil"),
+            WebhookSecret = protection.Unprotect(id, "WebhookSecret", e.GetString("WebhookSecret"), out var c),
+            StoreCode = e.GetString("StoreCode"),
+            SaleOn = e.GetString("SaleOn"),
+        };
+        return (connection, a || b || c);
+    }
 }

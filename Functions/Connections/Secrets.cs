@@ -14,8 +14,21 @@ public static class Secrets
         return Convert.ToBase64String(buffer).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    /// <summary>256-bit signing secret, prefixed so it is recognisable when pasted in the wrong place.</summary>
-    public static string NewSigningSecret() => "whsec_" + NewUrlSafe(32);
+    /// <summary>
+    /// A 264-bit signing secret, "whsec_" and 44 letters and digits: the base64 of 33 random bytes, drawn again until
+    /// the encoding has no '+' or '/' (so it reads the same in base64 and base64url, needs no padding and no JSON
+    /// escaping). Standard Webhooks senders decode it to those 33 bytes; the hex scheme keys with the whole text.
+    /// </summary>
+    public static string NewSigningSecret()
+    {
+        Span<byte> buffer = stackalloc byte[33];
+        while (true)
+        {
+            RandomNumberGenerator.Fill(buffer);
+            var text = Convert.ToBase64String(buffer);
+            if (text.All(char.IsAsciiLetterOrDigit)) return "whsec_" + text;
+        }
+    }
 
     /// <summary>128-bit+ token for delivery URLs (160 bits here).</summary>
     public static string NewUrlToken() => NewUrlSafe(20);

@@ -2,6 +2,7 @@ using Connectors.Activity;
 using Connectors.Connections;
 using Connectors.Ingest;
 using Connectors.Posting;
+using Connectors.Protection;
 using Connectors.Sources;
 using Connectors.Storage;
 using Connectors.Throttling;
@@ -24,6 +25,7 @@ public static class ConnectorServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => StorageAccount.FromConfiguration(config, StorageAccount.EncodingFor(hostJson.Queues.MessageEncoding)));
 
+        services.AddSecretProtection(config);
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<ActivityLog>();
         services.AddSingleton<Receipts>();

@@ -37,6 +37,7 @@ public sealed class RawArchive(StorageAccount storage)
     /// <summary>Headers worth keeping for a replay: event and topic names, ids, content type. Signatures are not kept.</summary>
     static bool Keep(string name) =>
         name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("webhook-id", StringComparison.OrdinalIgnoreCase) // Standard Webhooks' delivery id: a replay dedupes on it too
         || ((name.StartsWith("X-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Jumpseller-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Shopify-", StringComparison.OrdinalIgnoreCase))
             && !name.Contains("Signature", StringComparison.OrdinalIgnoreCase) && !name.Contains("Hmac", StringComparison.OrdinalIgnoreCase)
             && !name.Contains("Key", StringComparison.OrdinalIgnoreCase));

@@ -124,6 +124,8 @@ public static class ContainerNames
     public const string Raw = "raw-deliveries";
     /// <summary>Canonical events too large for a queue message (claim check).</summary>
     public const string Claims = "event-claims";
+    /// <summary>The Data Protection key ring that encrypts connection secrets (Protection/BlobXmlRepository).</summary>
+    public const string DataProtection = Protection.ProtectionOptions.ContainerName;
 
-    public static readonly IReadOnlyList<string> All = [Raw, Claims];
+    public static readonly IReadOnlyList<string> All = [Raw, Claims, DataProtection];
 }

@@ -58,6 +58,7 @@ public sealed class InProcessRig : IAsyncDisposable
     public Target Target => new()
     {
         Http = _http, AdminKey = AdminKey, Storage = _app.Services.GetRequiredService<Storage.StorageAccount>(), Logs = () => _logs.Lines.ToArray(),
+        StorageFolder = _location,
         StopStorageAsync = () => _azurite.StopAsync(graceful: true),
         StartStorageAsync = async () =>
         {

@@ -61,6 +61,11 @@ public static class ReportCommand
             await RequirePostingAsync(rig.Target);
             return await GuessingScenario.RunAsync(rig.Target, new GuessingScenario.Options(Guesses: 2_000 * scale, RealOrders: 20 * scale));
         });
+        await Scenario("secrets-at-rest", async () =>
+        {
+            await using var rig = await InProcessRig.StartAsync(queueTrigger: true, persist: true);
+            return await SecretsAtRestScenario.RunAsync(rig.Target, new SecretsAtRestScenario.Options(DeliveriesPerRoute: 10 * scale));
+        });
         await Scenario("duplicate-storm", async () =>
         {
             await using var rig = await InProcessRig.StartAsync(queueTrigger: true);

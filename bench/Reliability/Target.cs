@@ -18,6 +18,8 @@ public sealed class Target
     public Func<Task>? StartStorageAsync { get; init; }
     /// <summary>Every log line the host wrote so far (scanned for secrets).</summary>
     public Func<IReadOnlyCollection<string>>? Logs { get; init; }
+    /// <summary>The folder Azurite persists to (secrets-at-rest reads its files); null when it keeps data in memory.</summary>
+    public string? StorageFolder { get; init; }
 
     public AdminApi Admin => new(Http, AdminKey);
 }

@@ -12,7 +12,7 @@ var queueNames = ['connector-events', 'connector-events-poison']
 var tableNames = ['Connections', 'ConnectionKeys', 'Receipts', 'Activity', 'Vouchers', 'Orders', 'Items', 'SkuMaps', 'Customers', 'CustomerVouchers', 'RawDeliveries', 'Outbox', 'Audit']
 // Functions/Storage/StorageAccount.cs ContainerNames.All, and where Flex Consumption keeps the deployed package
 var deploymentContainerName = 'app-package'
-var containerNames = ['raw-deliveries', 'event-claims', deploymentContainerName]
+var containerNames = ['raw-deliveries', 'event-claims', 'data-protection', deploymentContainerName]
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name

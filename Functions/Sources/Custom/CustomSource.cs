@@ -15,8 +15,10 @@ namespace Connectors.Sources.Custom;
 /// The seed's guide names the headers X-Booksmor-Event and X-Booksmor-Signature: both are accepted as aliases.
 /// A body that states a currency other than the books' is refused (400) here, where the developer sees why; posting
 /// checks the same again (BooksOptions.CurrencyMismatch).
+/// A delivery carrying webhook-signature is verified as Standard Webhooks instead (StandardWebhookSignature), and its
+/// webhook-id is deduplicated as a delivery id.
 /// </summary>
-public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
+public sealed class CustomSource(IOptions<BooksOptions> books, IOptions<Hosting.ConnectorOptions> options) : IWebhookSource
 {
     public const string EventHeader = "X-Connectors-Event";
     public const string SignatureHeader = "X-Connectors-Signature";
@@ -29,6 +31,8 @@ public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
 
     public bool Authenticate(Connection connection, IHeaderDictionary headers, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
+        if (StandardWebhookSignature.IsUsedBy(headers))
+            return StandardWebhookSignature.Verify(headers, body, connection.SigningSecretsAt(now), now, options.Value.SignatureTolerance);
         if (Header(headers, SignatureHeader, SignatureHeaderAlias) is not { Count: 1 } values) return false;
         var ok = false;
         // Check every live secret (current, and the previous one during a rotation's grace) without stopping early.
@@ -37,7 +41,9 @@ public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
         return ok;
     }
 
-    public string Unauthorized(IHeaderDictionary headers) => Header(headers, SignatureHeader, SignatureHeaderAlias).Count switch
+    public string Unauthorized(IHeaderDictionary headers) => StandardWebhookSignature.IsUsedBy(headers)
+        ? $"The Standard Webhooks signature does not verify: send {StandardWebhookSignature.IdHeader} (without '.'), {StandardWebhookSignature.TimestampHeader} (unix seconds, within the tolerance of now) and {StandardWebhookSignature.SignatureHeader} (v1,<base64 HMAC-SHA256 of id.timestamp.body keyed with the base64-decoded secret after whsec_>)."
+        : Header(headers, SignatureHeader, SignatureHeaderAlias).Count switch
     {
         0 => $"The {SignatureHeader} (or {SignatureHeaderAlias}) header is missing: send the hex HMAC-SHA256 of the raw body, keyed with the signing secret.",
         1 => "The signature does not match the body.",
@@ -105,7 +111,9 @@ public sealed class CustomSource(IOptions<BooksOptions> books) : IWebhookSource
                 IsTest = payload.ExternalId.StartsWith(TestPrefix, StringComparison.OrdinalIgnoreCase),
                 Lines = payload.Lines,
             };
-            return new SourceMapping.Events(eventName, [new EventDraft(e, dedupeKey)]);
+            // A Standard Webhooks id stays the same across the sender's retries: a second delivery of it is a duplicate.
+            var deliveryKey = headers[StandardWebhookSignature.IdHeader] is { Count: 1 } id && !string.IsNullOrWhiteSpace(id[0]) ? "webhook-id|" + id[0]!.Trim() : null;
+            return new SourceMapping.Events(eventName, [new EventDraft(e, dedupeKey)], deliveryKey);
         }
     }
 
