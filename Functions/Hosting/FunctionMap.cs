@@ -1,4 +1,5 @@
 using Connectors.Admin;
+using Connectors.AdminConsole;
 using Connectors.Connections;
 using Connectors.Posting;
 using Connectors.Sources;
@@ -29,6 +30,9 @@ public static class FunctionMap
         api.MapPost(Routes.Jumpseller, Deliver<Connectors.Sources.Jumpseller.JumpsellerSource>);
         api.MapPost(Routes.Selldone, Deliver<Connectors.Sources.Selldone.SelldoneSource>);
         api.MapPost(Routes.Bookto, Deliver<Connectors.Sources.Bookto.BooktoSource>);
+
+        // The admin page: static files, anonymous; what it shows comes from the admin routes below.
+        api.MapConsole();
 
         // Admin: behind the admin key.
         var admin = api.MapGroup("").AddEndpointFilter<AdminAuth>();

@@ -31,6 +31,10 @@ public static class Routes
     public const string AdminCustomers = "manage/customers";
     public const string AdminPoisonReplay = "manage/poison/replay";
     public const string AdminStorageRequests = "manage/storage-requests";
+
+    /// <summary>The admin page (anonymous static files; it calls the admin routes with the key typed in) and its SDK zips.</summary>
+    public const string Console = "console";
+    public const string ConsoleFile = "console/{*path}";
 }
 
 public static class QueueNames
