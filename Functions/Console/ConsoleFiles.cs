@@ -26,6 +26,9 @@ public static class ConsoleFiles
     /// <summary>A static file of the page by its path under /console/ ("app.js", "screens/books.js"), or null.</summary>
     public static File? Get(string path) => Static.Value.GetValueOrDefault(path);
 
+    /// <summary>Every static file's path under /console/.</summary>
+    public static IEnumerable<string> Names => Static.Value.Keys;
+
     /// <summary>The SDK languages bundled in this build (the folders of clients/ that existed when it was built).</summary>
     public static IReadOnlyCollection<string> SdkLanguages => Zips.Value.Keys;
 
