@@ -75,6 +75,7 @@ public sealed class ConsoleBrowserTests(HostFixture host) : IClassFixture<HostFi
         browser.Until(() => browser.Exists(row), "ORD-12345 posted in Recent activity", TimeSpan.FromSeconds(30));
         var voucherNumber = browser.Find(row + " a.voucher-link").Text;
         Assert.Matches(@"^SV/\d\d-\d\d/\d{6}$", voucherNumber);
+        browser.Find("#tab-python").Click();
         browser.Shot("connection");
 
         // Keyboard: Send test event is reachable with Tab alone.
@@ -97,6 +98,7 @@ public sealed class ConsoleBrowserTests(HostFixture host) : IClassFixture<HostFi
         browser.Until(() => browser.Exists("#items tr[data-sku='widget-blue']"), "the new item in the list");
         d.Navigate().GoToUrl(connectionPage);
         browser.Until(() => browser.Find("#unmapped-count").Text == "(1)", "one unmapped SKU");
+        Assert.False(browser.Exists("#sku-card form.inline-form:not([hidden])") && browser.Driver.FindElement(By.CssSelector("#sku-card form.inline-form")).Displayed, "The Map any SKU form shows under the Unmapped filter.");
         var input = browser.Find("#sku-map tr[data-sku='WIDGET-1'] input");
         input.SendKeys("widget-blue");
         browser.Find("#sku-map tr[data-sku='WIDGET-1'] button").Click();
@@ -224,11 +226,17 @@ public sealed class Browser : IDisposable
     public string Clipboard() => (string)((IJavaScriptExecutor)Driver).ExecuteAsyncScript(
         "const done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, e => done('clipboard refused: ' + e))");
 
+    /// <summary>A screenshot of the whole page (the window grows to the page's height for it, up to 4000 px).</summary>
     public void Shot(string name)
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(folder);
+        var size = Driver.Manage().Window.Size;
+        var height = Convert.ToInt32(Driver.ExecuteScript("return document.documentElement.scrollHeight"));
+        Driver.Manage().Window.Size = new Size(size.Width, Math.Clamp(height + 100, size.Height, 4000));
+        Driver.ExecuteScript("window.scrollTo(0, 0)");
         Driver.GetScreenshot().SaveAsFile(Path.Combine(folder, name + ".png"));
+        Driver.Manage().Window.Size = size;
     }
 
     public List<string> CspViolations() =>

@@ -92,9 +92,11 @@ function createdScreen(main, created, go) {
   clear(main,
     h('h1', { text: `${created.name} is connected` }),
     card('Webhook URL', { id: 'created' },
-      h('p', { class: 'warning', role: 'note', text: created.signingSecret || created.platform !== 'custom' && created.platform !== 'bookto' && created.platform !== 'jumpseller'
-        ? 'Copy these now: they are shown only this once (only a hash of a URL token is kept). Share them over a secure channel, like a password.'
-        : 'Copy the Delivery URL into the shop.' }),
+      h('p', { class: 'warning', role: 'note', text: created.signingSecret
+        ? 'Copy the signing secret now: it is shown only this once. Share it with your developer over a secure channel, like a password.'
+        : ['shopify', 'woocommerce', 'selldone'].includes(created.platform)
+          ? 'Copy the delivery URL now: it carries a secret token and is shown only this once (only its hash is kept). Treat it like a password.'
+          : 'Paste the delivery URL into the shop.' }),
       copyField('Delivery URL', created.deliveryUrl, 'created-url'),
       created.productDeliveryUrl && copyField('Product delivery URL', created.productDeliveryUrl, 'created-product-url'),
       created.signingSecret && copyField('Signing secret', created.signingSecret, 'created-secret')),
