@@ -131,9 +131,21 @@ public sealed class ConsoleBrowserTests(HostFixture host) : IClassFixture<HostFi
         }
         browser.Shot("rotated");
 
+        // The connections list: platform, name, last delivery, failures in 24 h (none: the 409s are no failures).
+        d.Navigate().GoToUrl(host.BaseUrl + "/api/console/#/connections");
+        var listed = browser.Find($"#connections tr[data-connection='{id}']");
+        var cells = listed.FindElements(By.TagName("td")).Select(c => c.Text).ToList();
+        Assert.Equal(["Acme shop", "Custom-coded site"], cells.Take(2));
+        Assert.Contains("duplicate", cells[2]); // the newest entry: the last 409
+        Assert.Equal("0", cells[3]);
+        browser.Shot("connections");
+
         // Phone width: nothing wider than the screen (tables scroll inside their cards).
         d.Manage().Window.Size = new Size(390, 844);
         d.Navigate().Refresh();
+        browser.Find($"#connections tr[data-connection='{id}']");
+        Assert.True((bool)d.ExecuteScript("return document.documentElement.scrollWidth <= window.innerWidth")!, "The connections list is wider than a phone screen.");
+        d.Navigate().GoToUrl(connectionPage);
         browser.Until(() => browser.Exists("#activity table"), "the connection page at phone width");
         Assert.True((bool)d.ExecuteScript("return document.documentElement.scrollWidth <= window.innerWidth")!, "The connection page is wider than a phone screen.");
         browser.Shot("phone-connection");

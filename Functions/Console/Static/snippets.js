@@ -153,25 +153,19 @@ if (status !== 200 && status !== 409) { // 409: already received, safe to ignore
 }
 
 function csharp(url) {
-  const o = order();
-  return `// .NET 10: save as send-order.cs and run: dotnet run send-order.cs (or paste into any .NET 6+ program)
+  // The body is written out as text: the bytes signed are the bytes sent, and no reflection-based serializer is
+  // needed (file-based apps and trimmed builds switch it off).
+  const json = JSON.stringify(order()).replaceAll('"', '""');
+  return `// .NET 6 or later: save as send-order.cs and run: dotnet run send-order.cs (.NET 10), or paste into any program
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 
 const string Url = ${dq(url)};
 const string Secret = ${dq(SECRET_PLACEHOLDER)};
 
-var body = JsonSerializer.SerializeToUtf8Bytes(new
-{
-    external_id = ${dq(o.external_id)},
-    customer_name = ${dq(o.customer_name)},
-    order_date = ${dq(o.order_date)},
-    buyer_state_code = ${dq(o.buyer_state_code)},
-    lines = new[] { new { sku = "WIDGET-1", description = "Widget", quantity = 2, rate = 100, tax_rate = 18 } },
-});
-// The signature is over the exact bytes sent.
-var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), body));
+// Build this JSON from your order (any JSON library will do); the signature is over the exact bytes sent.
+var body = Encoding.UTF8.GetBytes(@"${json}");
+var signature = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), body)).ToLowerInvariant();
 
 using var http = new HttpClient();
 using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new ByteArrayContent(body) };
