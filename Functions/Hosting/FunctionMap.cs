@@ -1,4 +1,5 @@
 using Connectors.Admin;
+using Connectors.AdminConsole;
 using Connectors.Sources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +19,9 @@ public static class FunctionMap
 
         // Sources: authenticate, validate, archive, enqueue; every registered source's routes (SourceRegistry).
         api.MapSources();
+
+        // The admin page: static files, anonymous; what it shows comes from the admin routes below.
+        api.MapConsole();
 
         // Admin: behind the admin key.
         var admin = api.MapGroup("").AddEndpointFilter<AdminAuth>();

@@ -37,6 +37,10 @@ public static class Routes
     public const string AdminReportsBackfill = "manage/books/backfill";
     public const string AdminAuditBooks = "manage/audit-books";
     public const string AdminAudit = "manage/audit";
+
+    /// <summary>The admin page (anonymous static files; it calls the admin routes with the key typed in) and its SDK zips.</summary>
+    public const string Console = "console";
+    public const string ConsoleFile = "console/{*path}";
 }
 
 public static class QueueNames
