@@ -198,7 +198,7 @@ public sealed class Browser : IDisposable
         var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
         driver.Manage().Window.Size = new Size(1280, 900);
         // Let the page's Copy button write the clipboard, and the test read it back.
-        driver.ExecuteCdpCommand("Browser.grantPermissions", new Dictionary<string, object>
+        driver.ExecuteCdpCommand("Browser.grantPermissions", new Dictionary<string, object?>
         {
             ["permissions"] = new[] { "clipboardReadWrite", "clipboardSanitizedWrite" },
         });
@@ -235,8 +235,8 @@ public sealed class Browser : IDisposable
     }
 
     /// <summary>What the page put on the clipboard.</summary>
-    public string Clipboard() => (string)((IJavaScriptExecutor)Driver).ExecuteAsyncScript(
-        "const done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, e => done('clipboard refused: ' + e))");
+    public string Clipboard() => (string?)((IJavaScriptExecutor)Driver).ExecuteAsyncScript(
+        "const done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, e => done('clipboard refused: ' + e))") ?? "";
 
     /// <summary>A screenshot of the whole page (the window grows to the page's height for it, up to 4000 px).</summary>
     public void Shot(string name)

@@ -1,3 +1,4 @@
+using Connectors.Tests.Fixtures;
 using Connectors.Protection;
 
 namespace Connectors.Tests.Hosting;
@@ -5,8 +6,7 @@ namespace Connectors.Tests.Hosting;
 /// <summary>infra/: the Key Vault that holds the key ring's KEK, the identity's role on it, and the app settings that point the code at it.</summary>
 public sealed class AzureInfraKeyVaultTests
 {
-    static readonly string Root = Path.GetFullPath(Path.Combine(AzureSource.Folder(), "..", "..", ".."));
-    static string Read(string relative) => File.ReadAllText(Path.Combine(Root, relative));
+    static string Read(string relative) => File.ReadAllText(Path.Combine(Repository.Root, relative));
 
     [Fact]
     public void The_key_ring_is_wrapped_with_a_key_vault_secret_the_identity_may_read_and_create()

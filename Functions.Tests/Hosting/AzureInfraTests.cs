@@ -11,7 +11,7 @@ namespace Connectors.Tests.Hosting;
 /// </summary>
 public sealed partial class AzureInfraTests
 {
-    static readonly string Root = Path.GetFullPath(Path.Combine(AzureSource.Folder(), "..", "..", ".."));
+    static readonly string Root = Fixtures.Repository.Root;
     static string Read(string relative) => File.ReadAllText(Path.Combine(Root, relative));
 
     [Fact]

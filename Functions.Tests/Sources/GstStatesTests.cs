@@ -35,7 +35,7 @@ public sealed class GstStatesTests
         Assert.Equal("96", GstStates.PlaceOfSupply("US"));
         Assert.Equal("96", GstStates.PlaceOfSupply("DE", "BE"));
         // India with no (or an unknown) state, or no address at all: unknown, posting assumes the home state and says so.
-        Assert.Null(GstStates.PlaceOfSupply("IN", null));
+        Assert.Null(GstStates.PlaceOfSupply("IN", (string?)null));
         Assert.Null(GstStates.PlaceOfSupply("IN", "Atlantis"));
         Assert.Null(GstStates.PlaceOfSupply(null));
         // No country: a two-letter code is not trusted (GA is Georgia as well as Goa), a full name or IN- code is.

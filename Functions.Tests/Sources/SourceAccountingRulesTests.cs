@@ -234,7 +234,7 @@ public sealed class SourceAccountingRulesTests
         var card = v.Lines.Single(l => l.Sku == "GC-50");
         Assert.Equal((Journal.GiftCardLiability, 0, (string?)null), (card.Account, card.Taxes.Count, card.Item));
         // A line without such meta (variation attributes only) stays a sale.
-        Assert.False(PlatformSamples.Events(Woo("order.created", ShopSamples.Bytes("woocommerce", "order-created.json"))).Drafts[0].Event.Lines.Any(l => l.IsGiftCard));
+        Assert.DoesNotContain(PlatformSamples.Events(Woo("order.created", ShopSamples.Bytes("woocommerce", "order-created.json"))).Drafts[0].Event.Lines, l => l.IsGiftCard);
     }
 
     // ---------------------------------------------------------------- Selldone

@@ -28,7 +28,7 @@ public static class Routes
     public const string AdminItems = "manage/items";
     public const string AdminItem = "manage/items/{sku}";
     public const string AdminVouchers = "manage/vouchers";
-    public const string AdminVoucher = "manage/vouchers/{*number}"; // catch-all: voucher numbers contain '/'
+    public const string AdminVoucher = "manage/vouchers/{*number:minlength(1)}"; // catch-all (voucher numbers contain '/'), never empty: an empty one would take manage/vouchers
     public const string AdminTrialBalance = "manage/trial-balance";
     public const string AdminCustomers = "manage/customers";
     public const string AdminPoisonReplay = "manage/poison/replay";
@@ -40,7 +40,7 @@ public static class Routes
 
     /// <summary>The admin page (anonymous static files; it calls the admin routes with the key typed in) and its SDK zips.</summary>
     public const string Console = "console";
-    public const string ConsoleFile = "console/{*path}";
+    public const string ConsoleFile = "console/{*path:minlength(1)}"; // never empty: an empty one would take console (the page itself)
 }
 
 public static class QueueNames

@@ -24,26 +24,26 @@ public sealed class ConnectionAdminFunctions(
         ConnectionAdmin.ListAsync(req, store, options, hostJson, req.HttpContext.RequestAborted);
 
     [Function("GetConnection")]
-    public Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminConnection)] HttpRequest req, string id) =>
-        ConnectionAdmin.GetAsync(id, req, store, options, hostJson, req.HttpContext.RequestAborted);
+    public Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminConnection)] HttpRequest req, string? id) =>
+        RouteValues.Missing(nameof(id), id).Or(() => ConnectionAdmin.GetAsync(id!, req, store, options, hostJson, req.HttpContext.RequestAborted));
 
     [Function("UpdateConnection")]
-    public Task<IResult> Update([HttpTrigger(AuthorizationLevel.Function, "put", Route = Routes.AdminConnection)] HttpRequest req, string id) =>
-        ConnectionAdmin.UpdateAsync(id, req, store, options, hostJson, req.HttpContext.RequestAborted);
+    public Task<IResult> Update([HttpTrigger(AuthorizationLevel.Function, "put", Route = Routes.AdminConnection)] HttpRequest req, string? id) =>
+        RouteValues.Missing(nameof(id), id).Or(() => ConnectionAdmin.UpdateAsync(id!, req, store, options, hostJson, req.HttpContext.RequestAborted));
 
     [Function("RevokeConnection")]
-    public Task<IResult> Revoke([HttpTrigger(AuthorizationLevel.Function, "delete", Route = Routes.AdminConnection)] HttpRequest req, string id) =>
-        ConnectionAdmin.RevokeAsync(id, store, req.HttpContext.RequestAborted);
+    public Task<IResult> Revoke([HttpTrigger(AuthorizationLevel.Function, "delete", Route = Routes.AdminConnection)] HttpRequest req, string? id) =>
+        RouteValues.Missing(nameof(id), id).Or(() => ConnectionAdmin.RevokeAsync(id!, store, req.HttpContext.RequestAborted));
 
     [Function("RotateConnection")]
-    public Task<IResult> Rotate([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.AdminConnectionRotate)] HttpRequest req, string id) =>
-        ConnectionAdmin.RotateAsync(id, req, store, options, hostJson, req.HttpContext.RequestAborted);
+    public Task<IResult> Rotate([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.AdminConnectionRotate)] HttpRequest req, string? id) =>
+        RouteValues.Missing(nameof(id), id).Or(() => ConnectionAdmin.RotateAsync(id!, req, store, options, hostJson, req.HttpContext.RequestAborted));
 
     [Function("ConnectionActivity")]
-    public Task<IResult> Activity([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminConnectionActivity)] HttpRequest req, string id) =>
-        ConnectionAdmin.ActivityAsync(id, QueryValues.Int(req, "top"), store, activity, req.HttpContext.RequestAborted);
+    public Task<IResult> Activity([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminConnectionActivity)] HttpRequest req, string? id) =>
+        RouteValues.Missing(nameof(id), id).Or(() => ConnectionAdmin.ActivityAsync(id!, QueryValues.Int(req, "top"), store, activity, req.HttpContext.RequestAborted));
 
     [Function("ReplayDelivery")]
-    public Task<IResult> Replay([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.AdminConnectionActivityReplay)] HttpRequest req, string id, string key) =>
-        ConnectionAdmin.ReplayAsync(id, key, store, activity, sources, pipeline, req.HttpContext.RequestAborted);
+    public Task<IResult> Replay([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.AdminConnectionActivityReplay)] HttpRequest req, string? id, string? key) =>
+        RouteValues.Missing(nameof(id), id, nameof(key), key).Or(() => ConnectionAdmin.ReplayAsync(id!, key!, store, activity, sources, pipeline, req.HttpContext.RequestAborted));
 }

@@ -18,5 +18,5 @@ public sealed class ConsoleFunctions(IOptions<BooksOptions> books, IOptions<Conn
 
     [Function("ConsoleFile")]
     public IResult File([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.ConsoleFile)] HttpRequest req, string? path) =>
-        ConsolePage.Serve(path, req.HttpContext, books, options);
+        RouteValues.Missing("path", path) ?? ConsolePage.Serve(path, req.HttpContext, books, options);
 }

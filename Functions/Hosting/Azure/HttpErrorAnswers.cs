@@ -11,15 +11,19 @@ namespace Connectors.Hosting.AzureFunctions;
 /// </summary>
 public sealed partial class HttpErrorAnswers(ILogger<HttpErrorAnswers> log) : IFunctionsWorkerMiddleware
 {
-    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    public Task Invoke(FunctionContext context, FunctionExecutionDelegate next) =>
+        RunAsync(context.FunctionDefinition.Name, context.GetHttpContext(), () => next(context));
+
+    /// <summary>Runs the function; if it throws before answering an HTTP request, answers for it. A queue function (no HttpContext) rethrows, for the host's retries.</summary>
+    public async Task RunAsync(string function, HttpContext? http, Func<Task> next)
     {
         try
         {
-            await next(context);
+            await next();
         }
-        catch (Exception e) when (context.GetHttpContext() is { Response.HasStarted: false } http)
+        catch (Exception e) when (http is { Response.HasStarted: false })
         {
-            LogUnhandled(log, e, context.FunctionDefinition.Name);
+            LogUnhandled(log, e, function);
             http.Features.Set<IExceptionHandlerFeature>(new ExceptionHandlerFeature { Error = e, Path = http.Request.Path });
             await ConnectorsHost.AnswerUnhandledAsync(http);
         }
