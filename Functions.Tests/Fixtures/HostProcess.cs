@@ -17,6 +17,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     HostProcess(Process process, string baseUrl) => (_process, BaseUrl) = (process, baseUrl);
 
+    /// <param name="environment">Its settings. Unless they say otherwise (LocalSettings = a path), it reads no local.settings.json:
+    /// a developer's Functions/local.settings.json, copied next to the app, must not change what a test or benchmark runs.</param>
     public static async Task<HostProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null)
     {
         var port = Azurite.FreePort();
@@ -26,6 +28,7 @@ public sealed class HostProcess : IAsyncDisposable
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add($"http://127.0.0.1:{port}");
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("AzureWebJobs", StringComparison.OrdinalIgnoreCase) || k is "AdminKey").ToList()) psi.Environment.Remove(key);
+        psi.Environment[LocalSettings.Setting] = "none";
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         var process = Process.Start(psi)!;
         var host = new HostProcess(process, $"http://127.0.0.1:{port}");

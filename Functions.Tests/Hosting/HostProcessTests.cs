@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Connectors.Hosting;
+using Connectors.Storage;
 using Connectors.Tests.Fixtures;
 
 namespace Connectors.Tests.Hosting;
@@ -10,7 +11,9 @@ public sealed class HostProcessTests
 {
     const string AdminKey = "process-admin-key";
 
-    static async Task<(HttpStatusCode, JsonElement)> CreateAndDeliverAsync(string baseUrl)
+    static async Task<(HttpStatusCode, JsonElement)> CreateAndDeliverAsync(string baseUrl) => (await DeliverAsync(baseUrl)).Delivery;
+
+    static async Task<((HttpStatusCode, JsonElement) Delivery, string Connection)> DeliverAsync(string baseUrl)
     {
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         var create = new HttpRequestMessage(HttpMethod.Post, "/api/manage/connections") { Content = new StringContent("""{"platform":"custom","name":"Process test"}""", System.Text.Encoding.UTF8, "application/json") };
@@ -21,7 +24,35 @@ public sealed class HostProcessTests
         Assert.StartsWith(baseUrl + "/api/custom/", c.GetProperty("deliveryUrl").GetString());
         using var delivered = await http.SendAsync(SignedRequests.Custom(new Uri(c.GetProperty("deliveryUrl").GetString()!).AbsolutePath,
             c.GetProperty("signingSecret").GetString()!, "order.created", CustomOrders.Created("PROC-1")));
-        return (delivered.StatusCode, JsonDocument.Parse(await delivered.Content.ReadAsStringAsync()).RootElement.Clone());
+        return ((delivered.StatusCode, JsonDocument.Parse(await delivered.Content.ReadAsStringAsync()).RootElement.Clone()), c.GetProperty("id").GetString()!);
+    }
+
+    /// <summary>The delivery of DeliverAsync became a voucher (the queue trigger ran with the host's own storage).</summary>
+    static Task PostedAsync(string baseUrl, string connection) => HostFixture.Eventually(async () =>
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        var get = new HttpRequestMessage(HttpMethod.Get, $"/api/manage/vouchers?connection={connection}&order=PROC-1");
+        get.Headers.Add("x-functions-key", AdminKey);
+        using var answer = await http.SendAsync(get);
+        return answer.IsSuccessStatusCode && (await answer.Content.ReadAsStringAsync()).Contains("\"number\"");
+    }, "the delivery posted", TimeSpan.FromSeconds(30));
+
+    /// <summary>What a developer's file could hold that would wreck a scenario: another storage account, another admin key, the poster off.</summary>
+    static string HostileLocalSettings(string dir)
+    {
+        var path = Path.Combine(dir, "local.settings.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            IsEncrypted = false,
+            Values = new Dictionary<string, string>
+            {
+                ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+                ["AdminKey"] = "the-developers-own-key",
+                ["AzureWebJobs.PostEvent.Disabled"] = "true",
+                ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            },
+        }));
+        return path;
     }
 
     [Fact]
@@ -34,7 +65,8 @@ public sealed class HostProcessTests
             IsEncrypted = false,
             Values = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["AdminKey"] = AdminKey, ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated" },
         }));
-        await using var host = await HostProcess.StartAsync(dir, new Dictionary<string, string>());
+        // LocalSettings empty: the file is searched for as in a developer's run (the working folder first).
+        await using var host = await HostProcess.StartAsync(dir, new Dictionary<string, string> { [LocalSettings.Setting] = "" });
         var (status, body) = await CreateAndDeliverAsync(host.BaseUrl);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("accepted", body.GetProperty("status").GetString());
@@ -62,5 +94,61 @@ public sealed class HostProcessTests
             // Someone's emulator was already running: the host used it and left it running.
             Assert.True(Azurite.IsListening(10002));
         }
+    }
+
+    [Fact]
+    public async Task Environment_variables_win_over_local_settings_json()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var dir = Directory.CreateTempSubdirectory("connectors-precedence-").FullName;
+        var file = HostileLocalSettings(dir);
+        await using var host = await HostProcess.StartAsync(dir, new Dictionary<string, string>
+        {
+            [LocalSettings.Setting] = file, // read it: only what the environment does not set may come from it
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["AdminKey"] = AdminKey,
+        });
+        var (status, _) = await CreateAndDeliverAsync(host.BaseUrl); // the environment's admin key
+        Assert.Equal(HttpStatusCode.OK, status);
+        // The event is on the environment's storage, and the file's own value where the environment has none is read: the poster is off, so nothing is posted.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var unposted = await StorageAccount.FromConnectionString(azurite.ConnectionString).Queue(QueueNames.Events).GetPropertiesAsync();
+        Assert.True(unposted.Value.ApproximateMessagesCount > 0, "the event waits on the queue: AzureWebJobs.PostEvent.Disabled came from the file");
+    }
+
+    [Fact]
+    public async Task A_developers_local_settings_json_does_not_reach_the_hosts_the_tests_and_benchmarks_start()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var dir = Directory.CreateTempSubdirectory("connectors-hostile-").FullName;
+        HostileLocalSettings(dir); // in the working folder, the first place the host looks
+        await using var host = await HostProcess.StartAsync(dir, new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["AdminKey"] = AdminKey });
+        var ((status, _), connection) = await DeliverAsync(host.BaseUrl);
+        Assert.Equal(HttpStatusCode.OK, status);
+        await PostedAsync(host.BaseUrl, connection);
+    }
+
+    [Fact]
+    public async Task A_killed_host_leaves_no_Azurite_behind()
+    {
+        var portsFree = !Azurite.IsListening(10000) && !Azurite.IsListening(10001) && !Azurite.IsListening(10002);
+        var dir = Directory.CreateTempSubdirectory("connectors-killed-").FullName;
+        var host = await HostProcess.StartAsync(dir, new Dictionary<string, string> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true", ["AdminKey"] = AdminKey });
+        await using (host)
+        {
+            var (status, _) = await CreateAndDeliverAsync(host.BaseUrl);
+            Assert.Equal(HttpStatusCode.OK, status);
+            host.Kill(); // SIGKILL: no shutdown code of the host runs
+        }
+        if (portsFree)
+            await HostFixture.Eventually(() => Task.FromResult(!Azurite.IsListening(10000) && !Azurite.IsListening(10001) && !Azurite.IsListening(10002)),
+                "the killed host's Azurite exited", TimeSpan.FromSeconds(20));
+        else
+            Assert.True(Azurite.IsListening(10002), "someone else's emulator was used and left running");
+        // The next start finds the ports free again (or the same emulator) and its data where the first left it.
+        await using var next = await HostProcess.StartAsync(dir, new Dictionary<string, string> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true", ["AdminKey"] = AdminKey });
+        var (again, _) = await CreateAndDeliverAsync(next.BaseUrl);
+        Assert.Equal(HttpStatusCode.OK, again);
+        await next.StopAsync();
     }
 }

@@ -75,7 +75,7 @@ public sealed class Azurite : IAsyncDisposable
         {
             // AZURITE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles Azurite (node refuses --cpu-prof in NODE_OPTIONS).
             var args = new List<string>((Environment.GetEnvironmentVariable("AZURITE_NODE_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            args.AddRange([path, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry"]);
+            args.AddRange(["--require", ExitWithParentScript, path, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry"]);
             args.AddRange(serviceArgs);
             // AZURITE_DEBUG_LOG=file logs every request Azurite serves (bench/storage-requests.sh counts them per order).
             if (Environment.GetEnvironmentVariable("AZURITE_DEBUG_LOG") is { Length: > 0 } debugLog) args.AddRange(["--debug", debugLog + suffix]);
@@ -154,6 +154,9 @@ public sealed class Azurite : IAsyncDisposable
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
+
+    /// <summary>Preloaded into each Azurite process: it exits when the process that started it dies, even by SIGKILL.</summary>
+    static string ExitWithParentScript => Path.Combine(AppContext.BaseDirectory, "azurite-exit-with-parent.cjs");
 
     /// <summary>node_modules/azurite of this repository, found by walking up from the app and the working folder.</summary>
     public static string LocateScript()

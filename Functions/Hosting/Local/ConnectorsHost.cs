@@ -23,12 +23,13 @@ public static partial class ConnectorsHost
 
     /// <param name="settings">Settings that win over every other source (tests use them).</param>
     /// <param name="hostJson">host.json as read from disk unless given (tests shorten the queue timings).</param>
-    /// <param name="useLocalSettings">Read Functions/local.settings.json (off in tests, so a developer's file cannot leak in).</param>
+    /// <param name="useLocalSettings">Read Functions/local.settings.json (off in tests, so a developer's file cannot leak in);
+    /// environment variables and the command line win over it, as with Core Tools.</param>
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null, bool useLocalSettings = true, Action<IServiceCollection>? services = null, HostJson? hostJson = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        if (useLocalSettings && LocalSettings.Locate() is { } localSettings)
-            builder.Configuration.AddInMemoryCollection(LocalSettings.Load(localSettings));
+        if (useLocalSettings && LocalSettings.Locate(builder.Configuration[LocalSettings.Setting]) is { } localSettings)
+            LocalSettings.AddBeneathEnvironment(builder.Configuration, localSettings);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrl);

@@ -39,6 +39,7 @@ public sealed class ShippedHostRig : IAsyncDisposable
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("AzureWebJobs", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Logging", StringComparison.OrdinalIgnoreCase) || k == "AdminKey").ToList()) psi.Environment.Remove(key);
         psi.Environment["AzureWebJobsStorage"] = _azurite.ConnectionString;
         psi.Environment["AdminKey"] = AdminKey;
+        psi.Environment[LocalSettings.Setting] = "none"; // a developer's Functions/local.settings.json must not change the scenario
         _host = Process.Start(psi)!;
         _host.OutputDataReceived += (_, e) => { if (e.Data is not null) Output.Enqueue(e.Data); };
         _host.ErrorDataReceived += (_, e) => { if (e.Data is not null) Output.Enqueue(e.Data); };
