@@ -3,7 +3,9 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Connectors.Audit;
 using Connectors.Hosting;
+using Connectors.Hosting.AzureFunctions;
 using Connectors.Tests.Fixtures;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
@@ -95,6 +97,18 @@ public sealed partial class FunctionsMetadataTests(HostFixture host) : IClassFix
         var missingLocally = azure.Except(local).Order().ToList();
         Assert.True(missingInAzure.Count == 0, "Served by the local host but by no function in functions.metadata (Functions/Hosting/Azure): " + string.Join("; ", missingInAzure));
         Assert.True(missingLocally.Count == 0, "Functions for routes the local host does not serve (FunctionMap): " + string.Join("; ", missingLocally));
+    }
+
+    [Fact]
+    public void The_worker_audits_the_functions_of_every_route_the_local_host_audits()
+    {
+        // Locally AuditFilter audits by route; in Azure AdminAuditMiddleware by function name: the same actions either way.
+        var local = LocalRoutes().Where(r => AdminAudit.IsAudited(r.Method, r.Template)).Select(r => $"{r.Method} {r.Template}").Order().ToList();
+        Assert.True(local.Count >= 9, "The local host audits the admin changes: " + string.Join("; ", local));
+        var functions = Read().Http.Where(f => AdminAuditMiddleware.Audited.ContainsKey(f.Name)).ToList();
+        Assert.Equal(AdminAuditMiddleware.Audited.Count, functions.Count);
+        var worker = functions.SelectMany(f => f.Methods.Select(m => m.ToUpperInvariant()).Where(m => AdminAudit.IsAudited(m, f.Route)).Select(m => $"{m} {f.Route}")).Order().ToList();
+        Assert.Equal(local, worker);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Connectors.Admin;
 using Connectors.Audit;
 using Microsoft.Azure.Functions.Worker.Http;
@@ -22,19 +23,16 @@ public sealed class AuditFunctions(AuditLog log)
 /// </summary>
 public sealed class AdminAuditMiddleware(AdminAudit audit) : IFunctionsWorkerMiddleware
 {
-    /// <summary>Function name → its Routes template (the names are those of the entry points in this folder).</summary>
-    static readonly Dictionary<string, string> Audited = new(StringComparer.Ordinal)
-    {
-        ["CreateConnection"] = Routes.AdminConnections,
-        ["UpdateConnection"] = Routes.AdminConnection,
-        ["RevokeConnection"] = Routes.AdminConnection,
-        ["RotateConnection"] = Routes.AdminConnectionRotate,
-        ["ReplayDelivery"] = Routes.AdminConnectionActivityReplay,
-        ["SendTestEvent"] = Routes.AdminConnectionTestEvent,
-        ["PutSkuMap"] = Routes.AdminConnectionSkuMap,
-        ["PutItem"] = Routes.AdminItem,
-        ["ReplayPoison"] = Routes.AdminPoisonReplay,
-    };
+    /// <summary>
+    /// Function name → its Routes template, for the entry points in this folder whose method and route AdminAudit audits:
+    /// read from their own attributes, so the list cannot drift from AdminAudit.IsAudited.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, string> Audited = typeof(AdminAuditMiddleware).Assembly.GetTypes()
+        .Where(t => t.Namespace == typeof(AdminAuditMiddleware).Namespace)
+        .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+        .Select(m => (Function: m.GetCustomAttribute<FunctionAttribute>(), Trigger: m.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null)))
+        .Where(x => x.Function is not null && x.Trigger is { Route: { } route, Methods: { } methods } && methods.Any(m => AdminAudit.IsAudited(m, route)))
+        .ToDictionary(x => x.Function!.Name, x => x.Trigger!.Route!, StringComparer.Ordinal);
 
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {

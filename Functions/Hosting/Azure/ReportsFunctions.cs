@@ -11,8 +11,8 @@ namespace Connectors.Hosting.AzureFunctions;
 public sealed class ReportsFunctions(VoucherStore vouchers, ItemStore items, StorageAccount storage, IOptions<BooksOptions> books)
 {
     [Function("Report")]
-    public Task<IResult> Report([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminReport)] HttpRequest req, string report) =>
-        ReportsAdmin.ReportAsync(report, req, vouchers, items, books, req.HttpContext.RequestAborted);
+    public Task<IResult> Report([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AdminReport)] HttpRequest req, string? report) =>
+        RouteValues.Missing(nameof(report), report).Or(() => ReportsAdmin.ReportAsync(report!, req, vouchers, items, books, req.HttpContext.RequestAborted));
 
     [Function("BooksBackfill")]
     public Task<IResult> BooksBackfill([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.AdminReportsBackfill)] HttpRequest req) =>
