@@ -41,13 +41,22 @@ public sealed class AdminAuditMiddleware(AdminAudit audit) : IFunctionsWorkerMid
             await next(context);
             return;
         }
-        http.Request.EnableBuffering(AdminAudit.MaxBody);
         // The host's key-id claim, wherever the worker surfaces it (the request data's identities or HttpContext.User).
-        if (await context.GetHttpRequestDataAsync() is { } data
-            && data.Identities.SelectMany(i => i.Claims).FirstOrDefault(c => c.Type == AdminCredentials.FunctionsKeyIdClaim) is { Value.Length: > 0 } keyId)
-            http.Items[AdminCredentials.ItemKey] = keyId.Value;
-        await next(context);
-        if (context.GetInvocationResult().Value is IResult result)
-            await audit.RecordAsync(http, template, name => context.BindingContext.BindingData.TryGetValue(name, out var v) ? v?.ToString() : http.Request.RouteValues[name] as string, result, http.RequestAborted);
+        var keyId = await context.GetHttpRequestDataAsync() is { } data
+            ? data.Identities.SelectMany(i => i.Claims).FirstOrDefault(c => c.Type == AdminCredentials.FunctionsKeyIdClaim)?.Value
+            : null;
+        await AroundAsync(http, template, keyId, async () =>
+        {
+            await next(context);
+            return context.GetInvocationResult().Value as IResult;
+        }, name => context.BindingContext.BindingData.TryGetValue(name, out var v) ? v?.ToString() : http.Request.RouteValues[name] as string);
+    }
+
+    /// <summary>Around one audited function: keep its body readable again, note the credential, run it, record its answer.</summary>
+    internal async Task AroundAsync(HttpContext http, string template, string? keyId, Func<Task<IResult?>> run, Func<string, string?> routeValue)
+    {
+        http.Request.EnableBuffering(AdminAudit.MaxBody);
+        if (keyId is { Length: > 0 }) http.Items[AdminCredentials.ItemKey] = keyId;
+        if (await run() is { } result) await audit.RecordAsync(http, template, routeValue, result, http.RequestAborted);
     }
 }
