@@ -6,7 +6,8 @@ namespace Connectors.Admin;
 
 /// <summary>
 /// Every admin route of the local host, behind the admin key (AdminAuth), with its handler. The handlers are grouped
-/// by feature beside this file (Connections/, Books/, Posting/, Storage/); the Azure entry points call the same ones.
+/// by feature beside this file (Connections/, Books/, Posting/, Storage/), except the reports' (Reports/ReportsAdmin.cs)
+/// and the audit log's (Audit/AuditAdmin.cs); the Azure entry points call the same ones.
 /// </summary>
 public static class AdminMap
 {

@@ -99,7 +99,7 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
 
 // The admin routes are AuthorizationLevel.Function: the host accepts any of its host keys, so the AdminKey becomes one.
 // Bicep has no type for this resource (Azure/bicep#9355) and the host runtime sometimes refuses it on a first
-// deployment (Azure/bicep-types-az#1356), hence off by default; `az functionapp keys set` does the same (README).
+// deployment (Azure/bicep-types-az#1356), hence off by default; `az functionapp keys set` does the same (docs/azure-deployment.md).
 #disable-next-line BCP081
 resource adminHostKey 'Microsoft.Web/sites/host/functionKeys@2022-03-01' = if (installAdminHostKey) {
   name: '${functionApp.name}/default/connectors-admin'

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Connectors.Hosting.AzureFunctions;
 
 /// <summary>
-/// The worker's counterpart of the local host's UseExceptionHandler: an HTTP function that throws answers exactly as
-/// locally (storage faults 503 + Retry-After, unreadable requests 400, anything else a bare 500), via the same code.
+/// The worker's counterpart of the local host's UseExceptionHandler: an HTTP function that throws answers with the same
+/// status codes as locally (storage faults 503 + Retry-After, unreadable requests 400, anything else a bare 500), via the same code.
 /// </summary>
 public sealed partial class HttpErrorAnswers(ILogger<HttpErrorAnswers> log) : IFunctionsWorkerMiddleware
 {

@@ -37,7 +37,8 @@ public static class Worker
 
         builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
         builder.Services.AddConnectors(builder.Configuration, HostJson.Load(HostJson.Locate()));
-        // Creates the tables, queues and containers on start (and, under func with UseDevelopmentStorage=true, starts Azurite if none runs).
+        // Creates the tables, queues and containers on start. Under func with UseDevelopmentStorage=true it also starts Azurite
+        // when none answers, but the Functions host's queue listener may start first: docs/azure-deployment.md has you start it.
         builder.Services.AddHostedService<DevelopmentStorage>();
         return builder.Build();
     }
