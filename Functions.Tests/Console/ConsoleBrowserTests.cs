@@ -196,6 +196,10 @@ public sealed class Browser : IDisposable
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--lang=en-US", "--window-size=1280,900", $"--user-data-dir={profile.FullName}");
         options.SetLoggingPreference(LogType.Browser, LogLevel.All);
+        // Downloads go to the profile's folder without asking, so a test can read the file the page saved.
+        var downloads = Directory.CreateDirectory(Path.Combine(profile.FullName, "downloads"));
+        options.AddUserProfilePreference("download.default_directory", downloads.FullName);
+        options.AddUserProfilePreference("download.prompt_for_download", false);
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(chromedriver)!, Path.GetFileName(chromedriver));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
@@ -206,8 +210,6 @@ public sealed class Browser : IDisposable
         {
             ["permissions"] = new[] { "clipboardReadWrite", "clipboardSanitizedWrite" },
         });
-        // Downloads go to the profile's folder without asking, so a test can read the file the page saved.
-        var downloads = Directory.CreateDirectory(Path.Combine(profile.FullName, "downloads"));
         driver.ExecuteCdpCommand("Browser.setDownloadBehavior", new Dictionary<string, object?>
         {
             ["behavior"] = "allow",

@@ -61,8 +61,10 @@ public sealed class ConsoleReportsBrowserTests(HostFixture host) : IClassFixture
         Assert.Equal("₹236.00", Cell(browser, "#report-rows", row, "Total"));
         Assert.Equal("₹18.00", Cell(browser, "#report-rows", row, "CGST"));
         var api = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/reports/sales-register?from={from}&to={to}");
-        var net = browser.Find("#report-rows tr.grand td:nth-last-child(2)");
+        var net = CellElement(browser, "#report-rows", "#report-rows tr.grand", "Total");
         Assert.Equal(api.GetProperty("summary").GetProperty("total").GetDecimal(), decimal.Parse(net.GetDomAttribute("data-amount")!, Invariant));
+        Assert.Equal("Net", browser.Find("#report-rows tr.grand th").Text);
+        Assert.DoesNotContain("Test", browser.All("#report-rows thead th").Select(t => t.Text)); // no test vouchers: no Test column
         Assert.Equal(api.GetProperty("rows").GetArrayLength(), browser.All("#report-rows tbody tr:not(.grand)").Count);
 
         // Download CSV: the file the browser saves, named after report and period, is the API's CSV byte for byte.
@@ -219,11 +221,13 @@ public sealed class ConsoleReportsBrowserTests(HostFixture host) : IClassFixture
         browser.Driver.ExecuteScript("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', { bubbles: true }))", browser.Find(css), value);
 
     /// <summary>The text of a row's cell under the column headed <paramref name="header"/>.</summary>
-    static string Cell(Browser browser, string table, string row, string header)
+    static string Cell(Browser browser, string table, string row, string header) => CellElement(browser, table, row, header).Text;
+
+    static IWebElement CellElement(Browser browser, string table, string row, string header)
     {
         var headers = browser.All(table + " thead th").Select(t => t.Text).ToList();
         var i = headers.IndexOf(header);
         Assert.True(i >= 0, $"No column '{header}' in {table}: {string.Join(", ", headers)}");
-        return browser.Find(row).FindElements(By.CssSelector("th, td"))[i].Text;
+        return browser.Find(row).FindElements(By.CssSelector("th, td"))[i];
     }
 }

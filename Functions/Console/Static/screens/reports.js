@@ -30,6 +30,7 @@ const labels = {
   account: 'Account', debit: 'Debit', credit: 'Credit',
 };
 const typeLabel = { sales: 'Sales voucher', 'credit-note': 'Credit note', 'debit-note': 'Debit note' };
+const kindLabel = { opening: 'Opening balance', closing: 'Closing balance', move: 'Movement', count: 'Stock count', product: 'Shop\'s stock level' };
 const moneyColumns = new Set(['value', 'taxable', 'igst', 'cgst', 'sgst', 'cess', 'vat', 'total', 'debit', 'credit']);
 
 /** How a column's values read: money in the books' currency, a rate in %, a count or quantity, or text. */
@@ -54,8 +55,11 @@ const empty = (v) => v === null || v === undefined || v === '';
  * up to what the server's decimal arithmetic gives, with no binary floating-point drift.
  */
 export function decimalSum(values) {
+  const numbers = values.filter((v) => !empty(v)).map(Number);
+  // Beyond 10^15 a JSON number has lost its cents already: nothing left to keep exact.
+  if (numbers.some((n) => !(Math.abs(n) < 1e15))) return numbers.reduce((a, b) => a + b, 0);
   let sum = 0n;
-  for (const v of values) if (!empty(v)) sum += BigInt(Number(v).toFixed(6).replace('.', ''));
+  for (const n of numbers) sum += BigInt(n.toFixed(6).replace('.', ''));
   const negative = sum < 0n;
   const digits = (negative ? -sum : sum).toString().padStart(7, '0');
   return Number(`${negative ? '-' : ''}${digits.slice(0, -6)}.${digits.slice(-6)}`);
@@ -69,6 +73,7 @@ function cell(report, column, columns, value) {
   if (kind === 'quantity') return h('td', { class: `num${Number(value) < 0 ? ' negative' : ''}`, text: number(value) });
   if (column === 'isTest') return h('td', {}, value ? pill('neutral', 'TEST') : '');
   if (column === 'type') return h('td', { text: typeLabel[value] ?? value });
+  if (column === 'kind') return h('td', { text: kindLabel[value] ?? value });
   if (column === 'noteType') return h('td', { text: value === 'C' ? 'Credit' : value === 'D' ? 'Debit' : value });
   if ((column === 'number' || column === 'linkedTo' || column === 'firstNumber' || column === 'lastNumber') && /^T?(SV|CN|DN)\//.test(value))
     return h('td', {}, h('a', { class: 'mono', href: `#/vouchers/${seg(value)}`, text: value }));
@@ -85,8 +90,8 @@ function totalRow(report, text, rows, columns, perDocument) {
   }));
 }
 
-/** The columns some row fills (a GSTR-1 table uses a few of the report's columns), without the ones a heading says. */
-const filled = (rows, all, omit = []) => all.filter((c) => !omit.includes(c) && rows.some((r) => !empty(r[c])));
+/** The columns some row fills (a GSTR-1 table uses a few of the report's columns; isTest only with test vouchers), without the ones a heading says. */
+const filled = (rows, all, omit = []) => all.filter((c) => !omit.includes(c) && rows.some((r) => !empty(r[c]) && r[c] !== false));
 
 function rowsTable(report, rows, columns, totals, id, names = labels) {
   if (rows.length === 0) return h('p', { class: 'muted', text: 'Nothing in this period.' });
