@@ -97,6 +97,9 @@ public sealed class ConsoleReportsBrowserTests(HostFixture host) : IClassFixture
         Assert.Equal("18 %", Cell(browser, "#gstr1-7", b2cs, "Rate"));
         Assert.Equal("₹200.00", Cell(browser, "#gstr1-7", "#gstr1-7 tr.grand", "Taxable"));
         Assert.Equal("₹18.00", Cell(browser, "#gstr1-7", "#gstr1-7 tr.grand", "SGST"));
+        Assert.Equal("none", Cell(browser, "#gstr1-12", "#gstr1-12 tbody tr:not(.grand)", "HSN/SAC")); // the item has no code: shown, not hidden
+        Assert.Equal("₹200.00", Cell(browser, "#gstr1-12", "#gstr1-12 tr.grand", "Taxable"));
+        Assert.Equal("Total B2C", browser.Find("#gstr1-12 tr.grand th").Text);
         Assert.Equal("1", Cell(browser, "#gstr1-13", "#gstr1-13 tr.grand", "Count"));
         Assert.Equal(number, Cell(browser, "#gstr1-13", "#gstr1-13 tbody tr:not(.grand)", "First number"));
         browser.Shot("reports");

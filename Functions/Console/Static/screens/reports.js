@@ -67,6 +67,7 @@ export function decimalSum(values) {
 
 function cell(report, column, columns, value) {
   const kind = kindOf(report, column, columns);
+  if (empty(value) && column === 'hsn') return h('td', { class: 'muted', text: 'none' });
   if (empty(value)) return h('td', { class: kind === 'text' ? undefined : 'num' });
   if (kind === 'money') return h('td', { class: `num${Number(value) < 0 ? ' negative' : ''}`, 'data-amount': value, text: money(value) });
   if (kind === 'rate') return h('td', { class: 'num', text: `${number(value)} %` });
@@ -104,7 +105,8 @@ function gstSections(r, all) {
   const sections = r.report === 'hsn' ? gstTables.filter(([t]) => t === '12') : gstTables;
   return sections.map(([t, title]) => {
     const rows = r.rows.filter((x) => x.table === t);
-    const columns = filled(rows, all, ['table']);
+    // Table 12 keeps its HSN column when no item has a code: the gap is what the accountant must see.
+    const columns = t === '12' && rows.length ? all.filter((c) => c === 'hsn' || filled(rows, all, ['table']).includes(c)) : filled(rows, all, ['table']);
     const totals = [];
     // 4A, 5, 6A and 9B are one row per document and rate: a document's value once. 9B and 12 total per kind (credit
     // and debit notes, the B2B and B2C tabs of table 12), as the form does.
@@ -251,7 +253,7 @@ export async function reportsScreen({ main }, query) {
 
   clear(main, h('h1', { text: 'Reports' }),
     card('Report and period', {}, h('p', { class: 'muted', text: 'Vouchers count in the period they are dated in; test vouchers are left out. Dates are inclusive.' }), form),
-    card('Report', { class: 'card wide' }, results));
+    h('section', { class: 'card wide', 'aria-label': 'Report' }, results));
   // A report named in the link is asked for as it stands: the server says what is wrong with a bad period.
   if (query.get('report')) await show({ report: query.get('report'), from: query.get('from') ?? '', to: query.get('to') ?? '' });
   else clear(results, h('p', { class: 'muted', text: 'Pick a report and a period (last month by default).' }));
