@@ -106,6 +106,12 @@ public sealed class ConsoleReportsBrowserTests(HostFixture host) : IClassFixture
         Thread.Sleep(400); // its .2 s fade
         browser.Shot("reports"); // docs/images/console-reports.png
 
+        // Phone width: the tables scroll inside the card, the page is no wider than the screen.
+        var size = d.Manage().Window.Size;
+        d.Manage().Window.Size = new System.Drawing.Size(390, 844);
+        Assert.True((bool)d.ExecuteScript("return document.documentElement.scrollWidth <= window.innerWidth")!, "GSTR-1 is wider than a phone screen.");
+        d.Manage().Window.Size = size;
+
         // A bad period in the link: the server's 400 names the problem, shown as the page's errors are.
         d.Navigate().GoToUrl(host.BaseUrl + "/api/console/#/reports?report=sales-register&from=2026-02-30&to=2026-03-31");
         browser.Until(() => browser.Exists("#report p.error"), "the report's error");
