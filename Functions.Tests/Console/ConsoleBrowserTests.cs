@@ -12,8 +12,12 @@ namespace Connectors.Tests.AdminConsole;
 /// store, run the page's Python snippet, verify setup, see the delivery posted, map its SKU, open its voucher, rotate.
 /// Screenshots go to bin/.../screenshots (two of them are in docs/images).
 /// </summary>
+[Collection(Collection)]
 public sealed class ConsoleBrowserTests(HostFixture host) : IClassFixture<HostFixture>
 {
+    /// <summary>The browser tests run one after another: two Chromiums at once on a small machine miss their waits.</summary>
+    public const string Collection = "Console browser";
+
     static readonly string Shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     [Fact]
@@ -192,6 +196,10 @@ public sealed class Browser : IDisposable
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--lang=en-US", "--window-size=1280,900", $"--user-data-dir={profile.FullName}");
         options.SetLoggingPreference(LogType.Browser, LogLevel.All);
+        // Downloads go to the profile's folder without asking, so a test can read the file the page saved.
+        var downloads = Directory.CreateDirectory(Path.Combine(profile.FullName, "downloads"));
+        options.AddUserProfilePreference("download.default_directory", downloads.FullName);
+        options.AddUserProfilePreference("download.prompt_for_download", false);
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(chromedriver)!, Path.GetFileName(chromedriver));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
@@ -202,8 +210,16 @@ public sealed class Browser : IDisposable
         {
             ["permissions"] = new[] { "clipboardReadWrite", "clipboardSanitizedWrite" },
         });
+        driver.ExecuteCdpCommand("Browser.setDownloadBehavior", new Dictionary<string, object?>
+        {
+            ["behavior"] = "allow",
+            ["downloadPath"] = downloads.FullName,
+        });
         return new Browser(driver, profile);
     }
+
+    /// <summary>Where the browser saves what the page downloads (a folder of the profile, deleted with it).</summary>
+    public string Downloads => Path.Combine(_profile.FullName, "downloads");
 
     public IWebElement Find(string css, TimeSpan? timeout = null)
     {

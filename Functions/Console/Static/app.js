@@ -5,6 +5,8 @@ import { h, clear, errorBox } from './ui.js';
 import { connectionsScreen, connectScreen } from './screens/connections.js';
 import { connectionScreen } from './screens/connection.js';
 import { itemsScreen, vouchersScreen, voucherScreen, trialBalanceScreen, poisonScreen } from './screens/books.js';
+import { reportsScreen, booksAuditScreen } from './screens/reports.js';
+import { auditLogScreen } from './screens/audit.js';
 
 const main = document.getElementById('main');
 const top = document.getElementById('top');
@@ -20,6 +22,9 @@ const routes = [
   [/^#\/vouchers\/(.+)$/, (m) => (ctx) => voucherScreen(ctx, decodeURIComponent(m[1]))],
   [/^#\/trial-balance$/, () => trialBalanceScreen],
   [/^#\/poison$/, () => poisonScreen],
+  [/^#\/reports(?:\?(.*))?$/, (m) => (ctx) => reportsScreen(ctx, new URLSearchParams(m[1] ?? ''))],
+  [/^#\/audit-books$/, () => booksAuditScreen],
+  [/^#\/audit(?:\?(.*))?$/, (m) => (ctx) => auditLogScreen(ctx, new URLSearchParams(m[1] ?? ''))],
 ];
 
 whenUnauthorized(() => {
@@ -50,7 +55,9 @@ async function render() {
   top.hidden = false;
   const hash = location.hash || '#/connections';
   for (const a of document.querySelectorAll('#nav a')) {
-    const current = hash.startsWith(a.getAttribute('href'));
+    // #/audit is not #/audit-books: the link's path ends where the hash's does, or at its / or ?.
+    const href = a.getAttribute('href');
+    const current = hash === href || (hash.startsWith(href) && '/?'.includes(hash[href.length]));
     if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
   const match = routes.map(([re, make]) => [hash.match(re), make]).find(([m]) => m);
