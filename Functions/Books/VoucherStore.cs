@@ -16,7 +16,7 @@ namespace Connectors.Books;
 /// series' hot spot, and one write per batch replaces a race per voucher.
 /// Each voucher also has a period index row "d|{yyyy-MM-dd}|{number}" in the same transaction (a copy of the voucher,
 /// keyed by its date), so a report reads a month as one row-key range per series, never the year or the table
-/// (docs/reports.md). Vouchers written before the index are indexed by ReindexAsync (POST /api/manage/reports/reindex).
+/// (docs/reports.md). Vouchers written before the index are indexed by ReindexAsync (POST /api/manage/books/backfill).
 /// </summary>
 public sealed class VoucherStore
 {
