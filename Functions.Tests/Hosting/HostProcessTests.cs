@@ -108,12 +108,18 @@ public sealed class HostProcessTests
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["AdminKey"] = AdminKey,
         });
-        var (status, _) = await CreateAndDeliverAsync(host.BaseUrl); // the environment's admin key
+        var ((status, _), connection) = await DeliverAsync(host.BaseUrl); // with the environment's admin key
         Assert.Equal(HttpStatusCode.OK, status);
-        // The event is on the environment's storage, and the file's own value where the environment has none is read: the poster is off, so nothing is posted.
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        var unposted = await StorageAccount.FromConnectionString(azurite.ConnectionString).Queue(QueueNames.Events).GetPropertiesAsync();
-        Assert.True(unposted.Value.ApproximateMessagesCount > 0, "the event waits on the queue: AzureWebJobs.PostEvent.Disabled came from the file");
+        using var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        var withFilesKey = new HttpRequestMessage(HttpMethod.Get, "/api/manage/connections");
+        withFilesKey.Headers.Add("x-functions-key", "the-developers-own-key");
+        using (var refused = await http.SendAsync(withFilesKey)) Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        // The file's own value where the environment has none is read: the poster is off, so the delivery, accepted into
+        // the environment's storage, stays unposted (an idle host posts within milliseconds otherwise).
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var entries = await new Connectors.Activity.ActivityLog(StorageAccount.FromConnectionString(azurite.ConnectionString), TimeProvider.System).ListAsync(connection, 10, default);
+        var entry = Assert.Single(entries);
+        Assert.Equal(Connectors.Activity.ActivityStatus.Accepted, entry.Status);
     }
 
     [Fact]

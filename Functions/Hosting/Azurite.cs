@@ -75,7 +75,8 @@ public sealed class Azurite : IAsyncDisposable
         {
             // AZURITE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles Azurite (node refuses --cpu-prof in NODE_OPTIONS).
             var args = new List<string>((Environment.GetEnvironmentVariable("AZURITE_NODE_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            args.AddRange(["--require", ExitWithParentScript, path, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry"]);
+            if (File.Exists(ExitWithParentScript)) args.AddRange(["--require", ExitWithParentScript]); // not in a published app
+            args.AddRange([path, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry"]);
             args.AddRange(serviceArgs);
             // AZURITE_DEBUG_LOG=file logs every request Azurite serves (bench/storage-requests.sh counts them per order).
             if (Environment.GetEnvironmentVariable("AZURITE_DEBUG_LOG") is { Length: > 0 } debugLog) args.AddRange(["--debug", debugLog + suffix]);

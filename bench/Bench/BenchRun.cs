@@ -205,8 +205,11 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     {
         var queue = storage.Queue(QueueNames.Events);
         var outbox = storage.Table(TableNames.Outbox);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
         while (true)
         {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("After 5 minutes events are still waiting in the outbox table or on the events queue: is the host posting? (see bench/results/host.log)");
             // A saturated emulator can time out a status read: that is a reason to look again, not to abort the run.
             try
             {

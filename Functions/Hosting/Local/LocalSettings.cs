@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Memory;
 
@@ -33,7 +34,7 @@ public static class LocalSettings
     {
         if (string.Equals(setting?.Trim(), "none", StringComparison.OrdinalIgnoreCase)) return null;
         if (!string.IsNullOrWhiteSpace(setting))
-            return File.Exists(setting) ? Path.GetFullPath(setting) : throw new FileNotFoundException($"The {Setting} setting names '{setting}', which does not exist (give a local.settings.json path, or none).", setting);
+            return File.Exists(setting) ? Path.GetFullPath(setting) : throw new FileNotFoundException($"The {Setting} setting names '{Path.GetFullPath(setting)}', which does not exist (give a local.settings.json path, or none).", setting);
         foreach (var dir in new[] { Directory.GetCurrentDirectory(), Path.Combine(Directory.GetCurrentDirectory(), "Functions"), AppContext.BaseDirectory })
         {
             var p = Path.Combine(dir, "local.settings.json");
@@ -50,7 +51,9 @@ public static class LocalSettings
     {
         var source = new MemoryConfigurationSource { InitialData = Load(path) };
         var sources = configuration.Sources;
-        var environment = sources.ToList().FindIndex(s => s is EnvironmentVariablesConfigurationSource { Prefix: null or "" });
-        sources.Insert(environment < 0 ? sources.Count : environment, source);
+        var list = sources.ToList();
+        var beneath = list.FindIndex(s => s is EnvironmentVariablesConfigurationSource { Prefix: null or "" });
+        if (beneath < 0) beneath = list.FindIndex(s => s is CommandLineConfigurationSource);
+        sources.Insert(beneath < 0 ? sources.Count : beneath, source);
     }
 }
