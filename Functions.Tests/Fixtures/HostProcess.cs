@@ -19,10 +19,11 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <param name="environment">Its settings. Unless they say otherwise (LocalSettings = a path), it reads no local.settings.json:
     /// a developer's Functions/local.settings.json, copied next to the app, must not change what a test or benchmark runs.</param>
-    public static async Task<HostProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null)
+    /// <param name="appDirectory">Where the build to run is; by default the one beside this assembly.</param>
+    public static async Task<HostProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null, string? appDirectory = null)
     {
         var port = Azurite.FreePort();
-        var dll = Path.Combine(AppContext.BaseDirectory, "Connectors.Functions.dll");
+        var dll = Path.Combine(appDirectory ?? AppContext.BaseDirectory, "Connectors.Functions.dll");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
         psi.ArgumentList.Add("--urls");

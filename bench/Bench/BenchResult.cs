@@ -95,3 +95,59 @@ public sealed record BenchResult
         return sb.ToString();
     }
 }
+
+/// <summary>A flat-out ingest phase with posting off (--ingest-only): its names match PipelineResult's, so --compare reads both.</summary>
+public sealed record IngestPhase
+{
+    public int Accepted { get; init; }
+    public int Failed { get; init; }
+    public double IngestPerSecond { get; init; }
+    public double IngestP50Ms { get; init; }
+    public double IngestP95Ms { get; init; }
+    public double IngestP99Ms { get; init; }
+    /// <summary>CPU milliseconds per accepted delivery, by process, during the phase.</summary>
+    public IReadOnlyDictionary<string, double> CpuMsPerOrder { get; init; } = new Dictionary<string, double>();
+    public IReadOnlyDictionary<string, double> StorageRequestsPerOrder { get; init; } = new Dictionary<string, double>();
+}
+
+/// <summary>
+/// An ingest-only run (--ingest-only): posting switched off, --repeat rounds of a flat-out phase and a phase at a fixed
+/// offered load. Fresh is the median flat-out phase by rate and AtTargetLoad the median offered phase by host CPU per
+/// delivery, under the names a full run uses, so --compare puts both kinds of file side by side.
+/// </summary>
+public sealed record IngestResult
+{
+    public string Mode => "ingest only (posting disabled)";
+    public DateTimeOffset At { get; init; }
+    public string Machine { get; init; } = "";
+    public string Azurite { get; init; } = "";
+    /// <summary>The folder of the Connectors.Functions.dll that ran.</summary>
+    public string Host { get; init; } = "";
+    public int Concurrency { get; init; }
+    public double Seconds { get; init; }
+    public double RawQueueSendsPerSecond { get; init; }
+    public required IngestPhase Fresh { get; init; }
+    public IReadOnlyList<IngestPhase> FlatOut { get; init; } = [];
+    public required RateResult AtTargetLoad { get; init; }
+    public IReadOnlyList<RateResult> AtRate { get; init; } = [];
+    public double HostPeakRssMb { get; init; }
+    public double IngestRatio => Fresh.IngestPerSecond / RawQueueSendsPerSecond;
+
+    public string Table()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"| measure ({Concurrency} concurrent clients, {Seconds:0.#} s phases, posting disabled, Azurite: {Azurite}) | each round | median |");
+        sb.AppendLine("|---|---:|---:|");
+        sb.AppendLine($"| raw Azurite queue sends/s | | {RawQueueSendsPerSecond:0} |");
+        sb.AppendLine($"| flat out: accepted/s | {Each(FlatOut, p => p.IngestPerSecond, "0")} | {Fresh.IngestPerSecond:0} |");
+        sb.AppendLine($"| flat out: p99 ms | {Each(FlatOut, p => p.IngestP99Ms, "0.0")} | {Fresh.IngestP99Ms:0.0} |");
+        sb.AppendLine($"| flat out: host CPU ms per delivery | {Each(FlatOut, p => p.CpuMsPerOrder.GetValueOrDefault("host"), "0.00")} | {Fresh.CpuMsPerOrder.GetValueOrDefault("host"):0.00} |");
+        sb.AppendLine($"| at {AtTargetLoad.OfferedPerSecond:0}/s offered: host CPU ms per delivery | {Each(AtRate, r => r.CpuMsPerOrder.GetValueOrDefault("host"), "0.00")} | {AtTargetLoad.CpuMsPerOrder.GetValueOrDefault("host"):0.00} |");
+        sb.AppendLine($"| at {AtTargetLoad.OfferedPerSecond:0}/s offered: Azurite table CPU ms per delivery | {Each(AtRate, r => r.CpuMsPerOrder.GetValueOrDefault("azurite-table"), "0.00")} | {AtTargetLoad.CpuMsPerOrder.GetValueOrDefault("azurite-table"):0.00} |");
+        sb.AppendLine($"| at {AtTargetLoad.OfferedPerSecond:0}/s offered: p99 ms, failed | {Each(AtRate, r => r.P99Ms, "0")} | {AtTargetLoad.P99Ms:0}, {AtTargetLoad.Failed} |");
+        sb.AppendLine($"| host peak RSS MB | | {HostPeakRssMb:0} |");
+        return sb.ToString();
+    }
+
+    static string Each<T>(IEnumerable<T> phases, Func<T, double> value, string format) => string.Join(" / ", phases.Select(p => value(p).ToString(format, System.Globalization.CultureInfo.InvariantCulture)));
+}

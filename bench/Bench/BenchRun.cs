@@ -47,13 +47,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         var storage = StorageAccount.FromConnectionString(azurite.ConnectionString);
         await storage.EnsureCreatedAsync();
 
-        var dir = Directory.CreateTempSubdirectory("connectors-bench-").FullName;
-        await using var host = await HostProcess.StartAsync(dir, new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["AdminKey"] = AdminKey,
-            ["Logging__LogLevel__Default"] = "Warning",
-        });
+        await using var host = await StartHostAsync(azurite.ConnectionString);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
         var cpu = new CpuMeter([("host", host.ProcessId), .. azurite.Processes, ("load", Environment.ProcessId)]);
 
@@ -109,6 +103,121 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
                 + (options.QueueFiles is null ? "" : ", queue file-backed in " + options.QueueFiles),
         };
         return result;
+    }
+
+    /// <summary>
+    /// Ingest alone (--ingest-only): posting is switched off in the host, so the cores are shared only with Azurite and
+    /// the load generator, and a before/after pair of the ingest path is not blurred by posting's share of them. Each of
+    /// the --repeat rounds is a flat-out phase and a phase at a fixed offered load (the same for both sides of a pair,
+    /// so CPU per delivery compares at equal transaction sharing); the queue is emptied after each.
+    /// </summary>
+    public async Task<IngestResult> RunIngestOnlyAsync()
+    {
+        try { return await RunIngestPhasesAsync(); }
+        finally { if (_queueRoot is not null && Directory.Exists(_queueRoot)) Directory.Delete(_queueRoot, recursive: true); }
+    }
+
+    async Task<IngestResult> RunIngestPhasesAsync()
+    {
+        Load.Result rawQueue;
+        await using (var raw = await Azurite.StartAsync(separateServices: options.SeparateServices, queueLocation: QueueFolder()))
+        {
+            log.WriteLine($"raw storage: {options.Concurrency} workers, {options.Duration.TotalSeconds:0.#} s");
+            rawQueue = await RawQueueSendsAsync(StorageAccount.FromConnectionString(raw.ConnectionString));
+        }
+        await using var azurite = await Azurite.StartAsync(separateServices: options.SeparateServices, queueLocation: QueueFolder());
+        var storage = StorageAccount.FromConnectionString(azurite.ConnectionString);
+        await storage.EnsureCreatedAsync();
+        await using var host = await StartHostAsync(azurite.ConnectionString, postingDisabled: true);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        using var senders = new HttpClient { BaseAddress = http.BaseAddress, Timeout = http.Timeout };
+        var cpu = new CpuMeter([("host", host.ProcessId), .. azurite.Processes, ("load", Environment.ProcessId)]);
+
+        log.WriteLine("warm-up (JIT, connection pools; not measured)");
+        var warm = await CreateConnectionAsync(http, "warm-up");
+        await Load.RunAsync(options.Concurrency, options.Duration, null, i => DeliverAsync(http, warm, $"warm-{i}"));
+        await EmptyQueueAsync(storage);
+        var rate = options.Offered ?? rawQueue.PerSecond * BenchResult.IngestTarget;
+        var flatOut = new List<IngestPhase>();
+        var atRate = new List<RateResult>();
+        for (var round = 1; round <= options.Repeat; round++)
+        {
+            log.WriteLine($"round {round} of {options.Repeat}: flat out");
+            flatOut.Add(await IngestFlatOutAsync(http, cpu, $"ingest-{round}"));
+            await EmptyQueueAsync(storage);
+            log.WriteLine($"round {round} of {options.Repeat}: {rate:0}/s offered (open loop)");
+            atRate.Add(await IngestAtRateAsync(senders, cpu, rate, round));
+            await EmptyQueueAsync(storage);
+        }
+        Directory.CreateDirectory(options.ResultsDirectory);
+        File.WriteAllLines(Path.Combine(options.ResultsDirectory, "host-ingest.log"), host.Output);
+        return new IngestResult
+        {
+            At = DateTimeOffset.UtcNow,
+            Concurrency = options.Concurrency,
+            Seconds = options.Duration.TotalSeconds,
+            Host = options.HostDirectory ?? AppContext.BaseDirectory,
+            RawQueueSendsPerSecond = rawQueue.PerSecond,
+            Fresh = flatOut.OrderBy(p => p.IngestPerSecond).ElementAt((flatOut.Count - 1) / 2),
+            FlatOut = flatOut,
+            AtTargetLoad = atRate.OrderBy(r => r.CpuMsPerOrder.GetValueOrDefault("host")).ElementAt((atRate.Count - 1) / 2),
+            AtRate = atRate,
+            HostPeakRssMb = PeakRssMb(host),
+            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+            Azurite = options.SeparateServices ? "blob, queue and table in separate processes" : "one process",
+        };
+    }
+
+    async Task<IngestPhase> IngestFlatOutAsync(HttpClient http, CpuMeter cpu, string label)
+    {
+        var connection = await CreateConnectionAsync(http, label);
+        var requestsBefore = await StorageRequestsAsync(http);
+        var cpuBefore = cpu.Seconds();
+        var r = await Load.RunAsync(options.Concurrency, options.Duration, null, i => DeliverAsync(http, connection, $"{label}-{i}"));
+        var phase = new IngestPhase
+        {
+            Accepted = r.Completed, Failed = r.Failed, IngestPerSecond = r.PerSecond,
+            IngestP50Ms = Percentiles.Of(r.LatenciesMs, 50), IngestP95Ms = Percentiles.Of(r.LatenciesMs, 95), IngestP99Ms = Percentiles.Of(r.LatenciesMs, 99),
+            CpuMsPerOrder = CpuMeter.PerOrder(cpuBefore, cpu.Seconds(), r.Completed),
+            StorageRequestsPerOrder = PerOrder(requestsBefore, await StorageRequestsAsync(http), r.Completed),
+        };
+        log.WriteLine($"  {r.Completed} accepted, {r.Failed} failed, {r.PerSecond:0}/s, p50 {phase.IngestP50Ms:0.0} ms, p99 {phase.IngestP99Ms:0.0} ms");
+        log.WriteLine($"  CPU ms per delivery: {CpuMeter.Describe(phase.CpuMsPerOrder)}");
+        return phase;
+    }
+
+    /// <summary>With posting off, accepted events pile up; Azurite's queue slows as it fills, so each phase starts from an empty one.</summary>
+    static async Task EmptyQueueAsync(StorageAccount storage)
+    {
+        var queue = storage.Queue(QueueNames.Events);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        // Clearing thousands of messages can outlast a request's timeout on Azurite: clear again until none is left.
+        while (true)
+        {
+            try
+            {
+                await queue.ClearMessagesAsync();
+                if ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0) break;
+            }
+            catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or TaskCanceledException && DateTime.UtcNow < deadline) { }
+        }
+        var outbox = storage.Table(TableNames.Outbox);
+        await foreach (var row in outbox.QueryAsync<Azure.Data.Tables.TableEntity>(select: ["PartitionKey", "RowKey"]))
+            await outbox.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+    }
+
+    /// <summary>The shipped host (or --host's build) on this run's Azurite, logging warnings and errors only.</summary>
+    async Task<HostProcess> StartHostAsync(string storageConnectionString, bool postingDisabled = false)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = storageConnectionString,
+            ["AdminKey"] = AdminKey,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        if (postingDisabled) environment["AzureWebJobs.PostEvent.Disabled"] = "true";
+        if (options.HostDirectory is not null) log.WriteLine($"host: {options.HostDirectory}");
+        return await HostProcess.StartAsync(Directory.CreateTempSubdirectory("connectors-bench-").FullName, environment, appDirectory: options.HostDirectory);
     }
 
     /// <summary>A fresh folder per Azurite under --queue-files, or null (in memory).</summary>
@@ -251,7 +360,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         var requestsPerOrder = PerOrder(requestsBefore, await StorageRequestsAsync(http, byResource: true), r.Completed);
         WriteTimeline(r.LatenciesMs, perSecond, run);
         log.WriteLine($"  {r.Completed} accepted, {r.Failed} failed, {r.PerSecond:0}/s, p50 {Percentiles.Of(r.LatenciesMs, 50):0.0} ms, p95 {Percentiles.Of(r.LatenciesMs, 95):0.0} ms, p99 {Percentiles.Of(r.LatenciesMs, 99):0.0} ms");
-        log.WriteLine($"  CPU ms per accepted order while offered (posting runs too): {CpuMeter.Describe(cpuPerOrder)}");
+        log.WriteLine($"  CPU ms per accepted order while offered{(options.IngestOnly ? "" : " (posting runs too)")}: {CpuMeter.Describe(cpuPerOrder)}");
         log.WriteLine($"  host's storage requests per accepted order while offered: {Describe(requestsPerOrder)}");
         return new RateResult
         {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Connectors.Bench;
 
-// dotnet run -c Release --project bench/Bench [-- --smoke | --concurrency N --seconds S --history N --azurite split|one | --queue-depth | --transaction-cost | --report-month [N] | --compare FILE...]
+// dotnet run -c Release --project bench/Bench [-- --smoke | --ingest-only --host DIR | --concurrency N --seconds S --history N --azurite split|one | --queue-depth | --transaction-cost | --report-month [N] | --compare FILE...]
 if (args is ["--compare", .. var files])
 {
     try { Console.WriteLine(RunComparison.Table(files)); return 0; }
@@ -27,6 +27,17 @@ if (args is ["--transaction-cost"])
     return 0;
 }
 var options = BenchOptions.Parse(args);
+if (options.IngestOnly)
+{
+    var ingest = await new BenchRun(options, Console.Out).RunIngestOnlyAsync();
+    Console.WriteLine();
+    Console.WriteLine(ingest.Table());
+    Directory.CreateDirectory(options.ResultsDirectory);
+    var ingestFile = Path.Combine(options.ResultsDirectory, $"ingest-{ingest.At:yyyyMMdd-HHmmss}.json");
+    File.WriteAllText(ingestFile, JsonSerializer.Serialize(ingest, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"written {ingestFile}");
+    return ingest.Fresh.Accepted > 0 && ingest.AtRate.All(r => r.Failed == 0) ? 0 : 1;
+}
 var result = await new BenchRun(options, Console.Out).RunAsync();
 Console.WriteLine();
 Console.WriteLine(result.Table());

@@ -23,6 +23,7 @@ public static class RunComparison
         new("offered/s in the latency phase", "", "0", r => Number(r, "AtTargetLoad", "OfferedPerSecond")),
         new("p99 ms at that load", "<= 100", "0.0", r => Number(r, "AtTargetLoad", "P99Ms")),
         new("failed at that load", "", "0", r => Number(r, "AtTargetLoad", "Failed")),
+        new("host CPU ms per order at that load", "", "0.00", r => Number(r, "AtTargetLoad", "CpuMsPerOrder", "host")),
         new("end-to-end orders posted/s", "", "0", r => Number(r, "Fresh", "EndToEndPerSecond")),
         new("end-to-end / raw queue send", ">= 0.3", "0.00", r => Number(r, "EndToEndRatio")),
         new("end-to-end with history /s", "", "0", r => Number(r, "WithHistory", "EndToEndPerSecond")),
@@ -46,6 +47,8 @@ public static class RunComparison
         sb.AppendLine(Line(["measure", .. files.Select(Path.GetFileNameWithoutExtension), "target"]));
         sb.AppendLine($"|---|{string.Concat(files.Select(_ => "---:|"))}---:|");
         sb.AppendLine(Line(["at (UTC)", .. runs.Select(r => r["At"] is { } at ? DateTimeOffset.Parse(at.GetValue<string>(), CultureInfo.InvariantCulture).UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "–"), ""]));
+        // An ingest-only run (--ingest-only) has its posting off: its figures are not those of a full run.
+        sb.AppendLine(Line(["posting", .. runs.Select(r => r["Mode"] is null ? "on" : "off (ingest only)"), ""]));
         foreach (var row in Rows)
             sb.AppendLine(Line([row.Measure, .. runs.Select(r => row.Value(r) is { } v ? v.ToString(row.Format, CultureInfo.InvariantCulture) : "–"), row.Target]));
         return sb.ToString();
