@@ -35,7 +35,27 @@ public sealed class BenchSmokeTests
         Assert.Contains("each of 2 latency phases", result.Table());
     }
 
+    [Fact]
+    public async Task Ingest_only_run_accepts_with_posting_off_on_the_host_it_is_given()
+    {
+        var options = BenchOptions.Parse(["--smoke", "--ingest-only", "--seconds", "1", "--offered", "100", "--repeat", "2", "--host", AppContext.BaseDirectory,
+            "--results", Path.Combine(Path.GetTempPath(), "connectors-bench-smoke")]);
+        var log = new StringWriter();
+        var result = await new BenchRun(options, log).RunIngestOnlyAsync().WaitAsync(TimeSpan.FromSeconds(120));
+
+        Assert.Equal(2, result.FlatOut.Count);
+        Assert.Equal(2, result.AtRate.Count);
+        Assert.All(result.FlatOut, p => Assert.True(p.Accepted > 0 && p.CpuMsPerOrder["host"] > 0, log.ToString()));
+        Assert.All(result.AtRate, r => Assert.Equal(0, r.Failed));
+        Assert.Equal(Path.GetFullPath(AppContext.BaseDirectory), result.Host);
+        // Posting is off: the host wrote receipts and activity, and not one voucher, order or stock row.
+        Assert.Contains(result.Fresh.StorageRequestsPerOrder.Keys, k => k.StartsWith("table ", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.AtRate.SelectMany(r => r.StorageRequestsPerOrder.Keys), k => k.Contains("Vouchers") || k.Contains("Orders") || k.Contains("Items"));
+        Assert.Contains("flat out: host CPU ms per delivery", result.Table());
+    }
+
     [Theory]
+    [InlineData("--host", "/nonexistent")]
     [InlineData("--repeat", "0")]
     [InlineData("--offered", "-5")]
     [InlineData("--azurite", "three")]

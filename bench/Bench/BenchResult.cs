@@ -136,7 +136,8 @@ public sealed record IngestResult
     public string Table()
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"| measure ({Concurrency} concurrent clients, {Seconds:0.#} s phases, posting disabled, Azurite: {Azurite}) | each round | median |");
+        // The last column is one round's figures: the median round by rate (flat out) or by host CPU (offered).
+        sb.AppendLine($"| measure ({Concurrency} concurrent clients, {Seconds:0.#} s phases, posting disabled, Azurite: {Azurite}) | each round | median round |");
         sb.AppendLine("|---|---:|---:|");
         sb.AppendLine($"| raw Azurite queue sends/s | | {RawQueueSendsPerSecond:0} |");
         sb.AppendLine($"| flat out: accepted/s | {Each(FlatOut, p => p.IngestPerSecond, "0")} | {Fresh.IngestPerSecond:0} |");
