@@ -6,9 +6,10 @@ namespace Connectors.Tests.Fixtures;
 
 /// <summary>
 /// The shipped host as its own process (`dotnet Connectors.Functions.dll`), as a developer runs it: for tests of
-/// start-up, settings files, logs and crashes (SIGKILL). Its console output is captured.
+/// start-up, settings files, logs and crashes (SIGKILL). Its console output is captured. One copy, compiled into the
+/// tests, the benchmark and the reliability scenarios (linked; internal to each, so the three never clash).
 /// </summary>
-public sealed class HostProcess : IAsyncDisposable
+internal sealed class HostProcess : IAsyncDisposable
 {
     readonly Process _process;
     public ConcurrentQueue<string> Output { get; } = new();
@@ -28,7 +29,9 @@ public sealed class HostProcess : IAsyncDisposable
         psi.ArgumentList.Add(dll);
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add($"http://127.0.0.1:{port}");
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("AzureWebJobs", StringComparison.OrdinalIgnoreCase) || k is "AdminKey").ToList()) psi.Environment.Remove(key);
+        // What the caller's own environment holds must not change what runs: only the settings given here count.
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("AzureWebJobs", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Logging", StringComparison.OrdinalIgnoreCase) || k is "AdminKey").ToList())
+            psi.Environment.Remove(key);
         psi.Environment[LocalSettings.Setting] = "none";
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         var process = Process.Start(psi)!;
