@@ -35,10 +35,8 @@ public sealed partial class AdminMapTests(IngestOnlyHostFixture host) : IClassFi
 
     List<(string Method, string Template)> Endpoints()
     {
-        var prefix = "/" + host.Service<HostJson>().RoutePrefix + "/";
-        return host.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (m, (e.RoutePattern.RawText ?? "")[prefix.Length..])))
-            .ToList();
+        var prefix = host.RoutePrefix;
+        return [.. host.MappedRoutes().SelectMany(r => r.Methods.Select(m => (m, r.Pattern[prefix.Length..])))];
     }
 
     [GeneratedRegex(@"\{[^}]+\}")]

@@ -23,6 +23,13 @@ public class HostFixture : IAsyncLifetime
     public string BaseUrl { get; private set; } = "";
     public StorageAccount Storage => App.Services.GetRequiredService<StorageAccount>();
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+    /// <summary>"/api/": every function route starts with it (host.json's routePrefix).</summary>
+    public string RoutePrefix => "/" + Service<HostJson>().RoutePrefix + "/";
+
+    /// <summary>Every route the host maps: its pattern as mapped (routePrefix included) and its HTTP methods (none: any method).</summary>
+    public IReadOnlyList<(string Pattern, IReadOnlyCollection<string> Methods)> MappedRoutes() =>
+        [.. Service<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints.OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Select(e => (e.RoutePattern.RawText ?? "", (IReadOnlyCollection<string>)(e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])))];
 
     /// <summary>Whether the queue trigger runs (off: messages stay on the queue for the test to read).</summary>
     protected virtual bool QueueTrigger => true;

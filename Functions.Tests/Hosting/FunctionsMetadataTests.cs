@@ -218,17 +218,15 @@ public sealed partial class FunctionsMetadataTests(HostFixture host) : IClassFix
     /// <summary>(METHOD, template without the routePrefix) of every endpoint the local host maps.</summary>
     List<(string Method, string Template)> LocalRoutes()
     {
-        var prefix = "/" + host.Service<HostJson>().RoutePrefix + "/";
-        var endpoints = host.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
-        Assert.NotEmpty(endpoints);
-        return endpoints.SelectMany(e =>
+        var prefix = host.RoutePrefix;
+        var mapped = host.MappedRoutes();
+        Assert.NotEmpty(mapped);
+        return [.. mapped.SelectMany(r =>
         {
-            var raw = e.RoutePattern.RawText ?? "";
-            Assert.True(raw.StartsWith(prefix, StringComparison.Ordinal), $"Local route {raw} is outside the {prefix} route prefix.");
-            var methods = e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [];
-            Assert.True(methods.Count > 0, $"Local route {raw} accepts any method; a function must name its methods.");
-            return methods.Select(m => (m.ToUpperInvariant(), raw[prefix.Length..]));
-        }).ToList();
+            Assert.True(r.Pattern.StartsWith(prefix, StringComparison.Ordinal), $"Local route {r.Pattern} is outside the {prefix} route prefix.");
+            Assert.True(r.Methods.Count > 0, $"Local route {r.Pattern} accepts any method; a function must name its methods.");
+            return r.Methods.Select(m => (m.ToUpperInvariant(), r.Pattern[prefix.Length..]));
+        })];
     }
 
     [GeneratedRegex(@"\{[^}]+\}")]

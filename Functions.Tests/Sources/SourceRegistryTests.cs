@@ -15,10 +15,8 @@ public sealed class SourceRegistryTests(IngestOnlyHostFixture host) : IClassFixt
     [Fact]
     public void Every_registered_sources_routes_are_mapped_with_their_methods()
     {
-        var prefix = "/" + host.Service<HostJson>().RoutePrefix + "/";
-        var mapped = host.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText}"))
-            .ToHashSet();
+        var prefix = host.RoutePrefix;
+        var mapped = host.MappedRoutes().SelectMany(r => r.Methods.Select(m => $"{m} {r.Pattern}")).ToHashSet();
         Assert.Equal(6, SourceRegistry.All.Count);
         foreach (var d in SourceRegistry.All)
         {
