@@ -79,6 +79,8 @@ public sealed class ConsoleBrowserTests(HostFixture host) : IClassFixture<HostFi
         browser.Until(() => browser.Exists(row), "ORD-12345 posted in Recent activity", TimeSpan.FromSeconds(30));
         var voucherNumber = browser.Find(row + " a.voucher-link").Text;
         Assert.Matches(@"^SV/\d\d-\d\d/\d{6}$", voucherNumber);
+        // The SKU card follows Recent activity: ORD-12345's WIDGET-1 shows as unmapped without a reload.
+        browser.Until(() => browser.Find("#unmapped-count").Text == "(1)", "WIDGET-1 unmapped in the SKU card without a reload");
         browser.Find("#tab-python").Click();
         browser.Shot("connection");
 

@@ -12,7 +12,9 @@ export async function connectionScreen({ main, onLeave }, id) {
   const p = platforms[c.platform] ?? { label: c.platform, after: [], headers: [] };
   const live = !c.revokedAt;
   const custom = c.platform === 'custom';
-  const activity = activityCard(c, onLeave);
+  // A delivery that posts can leave a new unmapped SKU: the SKU card follows Recent activity.
+  const sku = skuCard(c);
+  const activity = activityCard(c, onLeave, sku.reload);
   clear(main,
     h('p', { class: 'crumbs' }, h('a', { href: '#/connections', text: '← Connections' })),
     h('div', { class: 'title-row' }, h('h1', { id: 'connection-name', text: c.name }),
@@ -24,7 +26,7 @@ export async function connectionScreen({ main, onLeave }, id) {
       live ? verifyCard(c, activity.refresh) : null,
       live && p.secret ? secretCard(c, () => toast('Secret stored.')) : null,
       activity.element,
-      skuCard(c),
+      sku.element,
       schemaCard(c.platform),
       live ? revokeCard(c) : null));
   activity.refresh();
@@ -187,7 +189,8 @@ function schemaCard(platform) {
 
 const replayable = (e) => e.rawBlob && !['posted', 'accepted', 'duplicate'].includes(e.status);
 
-function activityCard(c, onLeave) {
+/** @param onChange called when the entries shown change (a delivery arrived or posted). */
+function activityCard(c, onLeave, onChange) {
   const body = h('div', { id: 'activity' });
   const refreshButton = h('button', { type: 'button', class: 'secondary', text: 'Refresh' });
   let last = '';
@@ -202,6 +205,7 @@ function activityCard(c, onLeave) {
         clear(body, entries.length === 0
           ? h('p', { class: 'muted', text: 'Nothing received yet. Deliveries show here within seconds.' })
           : table(['When', 'Event', 'Order', 'HTTP', 'Status', 'Reason', 'Vouchers', ''], entries.map((e) => activityRow(c, e, refresh)), { class: 'activity' }));
+        onChange?.();
       }
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 401)) clear(body, errorBox(e));
@@ -274,7 +278,7 @@ function skuCard(c) {
       clear(datalist, items.map((i) => h('option', { value: i.sku, text: i.name })));
       count.textContent = `(${unmapped.length})`;
       clear(body, unmapped.length === 0
-        ? h('p', { class: 'muted', text: 'Every SKU this shop sent maps to an item.' })
+        ? h('p', { class: 'muted', text: 'No unmapped SKU: every SKU this shop sent so far maps to an item.' })
         : table(['External SKU', { text: 'Events', class: 'num' }, 'Map to item'], unmapped.map((u, i) => {
           const input = h('input', { type: 'text', list: 'item-skus', id: `map-${i}`, 'aria-label': `Item for ${u.sku}`, spellcheck: 'false' });
           const button = h('button', { type: 'button', class: 'secondary small', text: 'Map' });
@@ -292,9 +296,12 @@ function skuCard(c) {
     } catch (e) { clear(body, errorBox(e)); }
   };
   load();
-  return card('SKU mapping', { id: 'sku-card', class: 'card wide' },
+  const element = card('SKU mapping', { id: 'sku-card', class: 'card wide' },
     h('p', { class: 'muted', text: 'Unmapped SKUs still post (the line says "Unmapped SKU …") but move no stock. Map each to an item; an item with the same SKU maps itself.' }),
     filters, datalist, body, anyForm);
+  // Not while someone is typing a mapping: a reload would throw their input away.
+  const reload = () => { if (![...element.querySelectorAll('input')].some((i) => i.value || i === document.activeElement)) load(); };
+  return { element, reload };
 }
 
 function revokeCard(c) {
