@@ -50,7 +50,8 @@ public sealed class ConsoleVerifyBrowserTests(HostFixture host) : IClassFixture<
         }
 
         // Recent activity: the three events of the test order, each posted with its voucher.
-        var rows = $"#activity tr[data-external-id='{order}'][data-status='posted']";
+        // A refund's line names the order and its refund id (TEST-…/TEST-R-…): the rows whose order id starts with the test order's.
+        var rows = $"#activity tr[data-external-id^='{order}'][data-status='posted']";
         browser.Until(() => browser.All(rows).Count == 3, "three posted lines of the test order in Recent activity", TimeSpan.FromSeconds(30));
         var lines = browser.All(rows).Select(r => (Event: r.FindElements(By.TagName("td"))[1].Text, Voucher: r.FindElement(By.CssSelector("a.voucher-link")).Text)).ToList();
         Assert.Equal(["order.created", "order.refunded", "order.updated"], lines.Select(l => l.Event).Order());

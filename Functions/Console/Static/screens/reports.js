@@ -242,7 +242,7 @@ export async function reportsScreen({ main }, query) {
   const itemField = h('div', { class: 'field', id: 'report-item-field' }, h('label', { for: 'report-item', text: 'Item' }), item);
   const home = h('input', { id: 'report-home', type: 'text', value: asked.home, maxlength: '2', size: '3', autocomplete: 'off', spellcheck: 'false',
     placeholder: 'BE', 'aria-describedby': 'report-home-hint', class: 'mono' });
-  const homeField = h('div', { class: 'field', id: 'report-home-field' }, h('label', { for: 'report-home', text: 'Home country' }), home,
+  const homeField = h('div', { class: 'field short', id: 'report-home-field' }, h('label', { for: 'report-home', text: 'Home country' }), home,
     h('small', { id: 'report-home-hint', class: 'muted', text: 'ISO 3166 code, 2 letters: its sales are domestic, not OSS. Empty: none.' }));
   // Each option shows only with the reports that take it.
   const shown = () => {
