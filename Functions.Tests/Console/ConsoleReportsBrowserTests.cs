@@ -219,7 +219,7 @@ public sealed class ConsoleReportsBrowserTests(HostFixture host) : IClassFixture
         Assert.True(violations.Count == 0, "CSP violations: " + string.Join("; ", violations));
     }
 
-    static void SignIn(Browser browser, HostFixture host)
+    internal static void SignIn(Browser browser, HostFixture host)
     {
         browser.Driver.Navigate().GoToUrl(host.BaseUrl + "/api/console/");
         browser.Find("#admin-key").SendKeys(HostFixture.AdminKey);
@@ -228,11 +228,11 @@ public sealed class ConsoleReportsBrowserTests(HostFixture host) : IClassFixture
     }
 
     /// <summary>Sets an input's or select's value as a picker would (date inputs take no typing in a locale-free way).</summary>
-    static void Set(Browser browser, string css, string value) =>
+    internal static void Set(Browser browser, string css, string value) =>
         browser.Driver.ExecuteScript("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', { bubbles: true }))", browser.Find(css), value);
 
     /// <summary>The text of a row's cell under the column headed <paramref name="header"/>.</summary>
-    static string Cell(Browser browser, string table, string row, string header) => CellElement(browser, table, row, header).Text;
+    internal static string Cell(Browser browser, string table, string row, string header) => CellElement(browser, table, row, header).Text;
 
     static IWebElement CellElement(Browser browser, string table, string row, string header)
     {

@@ -15,7 +15,7 @@ public sealed class VatReportTests(VatBooksHostFixture host) : IClassFixture<Vat
     static string Day => DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The Shopify sample in euros, shipped to <paramref name="country"/>: 1 × price net plus VAT at rate.</summary>
-    static byte[] Order(long id, string country, decimal price, decimal rate) =>
+    internal static byte[] Order(long id, string country, decimal price, decimal rate) =>
         ShopSamples.Edited("shopify", "orders-create--india-inclusive.json", o =>
         {
             var vat = Math.Round(price * rate, 2);

@@ -56,7 +56,7 @@ public sealed partial class AdminAudit(AuditLog log, ILogger<AdminAudit> logger)
                 entries.Add((AuditActions.ConnectionRotate, Route("id"), "new token or signing secret; the old one works for RotationGrace"));
                 break;
             case ("POST", Routes.AdminConnectionTestEvent):
-                entries.Add((AuditActions.ConnectionTestEvent, Route("id"), value is TestEvent.Sent t ? $"order {t.ExternalId}, answered {t.HttpStatus}" : null));
+                entries.Add((AuditActions.ConnectionTestEvent, Route("id"), value is TestEvent.Sent t ? (t.Event == TestEvent.Created ? "" : t.Event + " of ") + $"order {t.ExternalId}, answered {t.HttpStatus}" : null));
                 break;
             case ("PUT", Routes.AdminConnectionSkuMap):
                 entries.Add((AuditActions.SkuMapSet, Route("id") + "/" + Route("externalSku"), Text(o, "itemSku") is { } item ? "maps to item " + item : null));

@@ -51,5 +51,5 @@ public sealed class BooksAdminFunctions(
 
     [Function("SendTestEvent")]
     public Task<IResult> SendTestEvent([HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.AdminConnectionTestEvent)] HttpRequest req, string? id) =>
-        RouteValues.Missing(nameof(id), id).Or(() => TestEvent.SendAsync(id!, req, connections, http, hostJson, books, req.HttpContext.RequestAborted));
+        RouteValues.Missing(nameof(id), id).Or(() => TestEvent.SendAsync(id!, req, connections, orders, http, hostJson, books, req.HttpContext.RequestAborted));
 }

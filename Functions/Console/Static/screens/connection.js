@@ -110,32 +110,58 @@ function sdkCard() {
       h('li', {}, h('a', { class: 'button secondary', href: `sdk/${s.id}.zip`, download: `connectors-${s.id}.zip`, 'data-sdk': s.id, text: `↓ ${s.label} (.zip)` })))));
 }
 
+/** Where the page keeps the last test order it sent per connection (for the tab's life, like the key). */
+const testOrderKey = (id) => `connectors.testOrder.${id}`;
+
 function verifyCard(c, refreshActivity) {
   const p = platforms[c.platform];
   if (c.platform !== 'custom')
     return card('Verify setup', { id: 'verify-card' }, h('p', { text: p?.test ?? 'Trigger a delivery from the shop: it shows in Recent activity within seconds.' }));
-  const select = h('select', { id: 'test-event-type' }, h('option', { value: 'order.created', text: 'order.created' }));
+  // order.updated and order.refunded act on the last test order sent from here: one more unit (a debit note), one unit
+  // back (a credit note), both in the TEST series.
+  const followUps = ['order.updated', 'order.refunded'];
+  const select = h('select', { id: 'test-event-type', 'aria-describedby': 'test-event-why' },
+    h('option', { value: 'order.created', text: 'order.created (a new test order)' }),
+    h('option', { value: 'order.updated', text: 'order.updated (one more unit)' }),
+    h('option', { value: 'order.refunded', text: 'order.refunded (one unit back)' }));
+  const why = h('small', { id: 'test-event-why', class: 'muted' });
+  let lastOrder = sessionStorage.getItem(testOrderKey(c.id));
+  const remember = (externalId) => {
+    lastOrder = externalId;
+    if (externalId) sessionStorage.setItem(testOrderKey(c.id), externalId);
+    for (const o of select.options) if (followUps.includes(o.value)) o.disabled = !lastOrder;
+    if (!lastOrder && followUps.includes(select.value)) select.value = 'order.created';
+    why.textContent = lastOrder
+      ? `order.updated and order.refunded act on test order ${lastOrder}, the last one sent from here.`
+      : 'order.updated and order.refunded are off until a test order was sent: send order.created first, they act on it.';
+  };
+  remember(lastOrder);
   const result = h('span', { id: 'verify-result', 'aria-live': 'polite' });
   const send = h('button', { type: 'button', id: 'send-test-event', text: 'Send test event' });
   send.addEventListener('click', () => busy(send, async () => {
     clear(result, pill('neutral', 'sending…'));
+    const event = select.value;
     try {
-      const r = await api('POST', `connections/${seg(c.id)}/test-event`, { event: select.value });
+      const r = await api('POST', `connections/${seg(c.id)}/test-event`, followUps.includes(event) ? { event, externalId: lastOrder } : { event });
       let answer = null;
       try { answer = JSON.parse(r.answer ?? ''); } catch { answer = null; }
       const ok = r.httpStatus >= 200 && r.httpStatus < 300;
-      const detail = ok ? `${r.externalId}: ${answer?.status ?? ''}` : answer?.error ?? r.answer ?? '';
-      clear(result, pill(ok ? 'ok' : 'bad', `${r.httpStatus} in ${r.ms} ms`, detail), ' ', h('span', { class: 'muted', text: ok ? `test order ${r.externalId} (TEST series)` : detail }));
+      const vouchers = (answer?.vouchers ?? []).join(', ');
+      const detail = ok ? `${event} ${r.externalId}: ${answer?.status ?? ''}${vouchers ? ` ${vouchers}` : ''}` : answer?.error ?? r.answer ?? '';
+      if (ok && event === 'order.created') remember(r.externalId);
+      clear(result, pill(ok ? 'ok' : 'bad', `${r.httpStatus} in ${r.ms} ms`, detail), ' ',
+        h('span', { class: ok ? 'muted' : 'error', id: 'verify-detail', text: ok ? `${event} of test order ${r.externalId} (TEST series)${vouchers ? `: ${vouchers}` : ''}` : detail }));
       result.firstChild.id = 'verify-pill';
       refreshActivity();
     } catch (e) {
-      clear(result, pill('bad', e.status ? `${e.status}` : 'no answer', e.message), ' ', h('span', { class: 'error', text: e.message }));
+      clear(result, pill('bad', e.status ? `${e.status}` : 'no answer', e.message), ' ', h('span', { class: 'error', id: 'verify-detail', text: e.message }));
       result.firstChild.id = 'verify-pill';
     }
   }));
   return card('Verify setup', { id: 'verify-card' },
-    h('p', { class: 'muted', text: 'Sends a synthetic order, signed with this connection\'s secret, through the same URL your code posts to. It posts in the TEST series.' }),
+    h('p', { class: 'muted', text: 'Sends a synthetic event, signed with this connection\'s secret, through the same URL your code posts to, and waits for it to post. It posts in the TEST series.' }),
     h('div', { class: 'field inline' }, h('label', { for: 'test-event-type', text: 'Event' }), select, send),
+    h('p', {}, why),
     h('p', {}, result));
 }
 

@@ -173,12 +173,52 @@ const isoDay = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDa
 export const lastMonth = (today = new Date()) => [isoDay(new Date(today.getFullYear(), today.getMonth() - 1, 1)), isoDay(new Date(today.getFullYear(), today.getMonth(), 0))];
 const thisMonth = (today = new Date()) => [isoDay(new Date(today.getFullYear(), today.getMonth(), 1)), isoDay(today)];
 
-const reportPath = (p, csv) => `reports/${seg(p.report)}?from=${seg(p.from)}&to=${seg(p.to)}${csv ? '&format=csv' : ''}`;
+// The reports that take each option (Functions/Reports/ReportsAdmin.cs): the TEST series, one item, the home country.
+export const testReports = ['sales-register', 'note-register', 'trial-balance'];
+const homePattern = /^[A-Z]{2}$/;
+
+/** The query of a report: the period, then only the options the report takes (includeTest, item, home). */
+export function reportQuery(p) {
+  let q = `from=${seg(p.from)}&to=${seg(p.to)}`;
+  if (p.includeTest && testReports.includes(p.report)) q += '&includeTest=true';
+  if (p.item && p.report === 'stock-ledger') q += `&item=${seg(p.item)}`;
+  if (p.home && p.report === 'vat') q += `&home=${seg(p.home)}`;
+  return q;
+}
+
+/** What a link (the screen's hash) asks for: the report, its period and its options. */
+const fromQuery = (query) => ({
+  report: query.get('report'), from: query.get('from') ?? '', to: query.get('to') ?? '',
+  includeTest: query.get('includeTest') === 'true', item: query.get('item') ?? '', home: (query.get('home') ?? '').toUpperCase(),
+});
+
+const reportPath = (p, csv) => `reports/${seg(p.report)}?${reportQuery(p)}${csv ? '&format=csv' : ''}`;
+
+/** The options a report was shown with, above its table, so a printed or downloaded copy says what it holds. */
+function optionNotes(p, r) {
+  const notes = [];
+  if (testReports.includes(p.report))
+    notes.push(p.includeTest && testReports.includes(p.report)
+      ? h('p', { id: 'report-test-note', class: 'warning', role: 'note', text: 'Includes test vouchers (the TEST series: TSV/, TCN/, TDN/, marked TEST): not the books as filed.' })
+      : h('p', { id: 'report-test-note', class: 'muted', text: 'Test vouchers left out.' }));
+  if (p.report === 'stock-ledger')
+    notes.push(h('p', { id: 'report-item-note', class: 'muted', text: p.item ? `Item ${p.item} only.` : 'All items.' }));
+  if (p.report === 'vat') {
+    const home = r.summary?.home;
+    notes.push(h('p', { id: 'report-home-note', class: 'muted', text: home
+      ? `Home country ${home}: its sales are domestic and left out of the by-country (OSS) section.`
+      : 'No home country given: every buyer\'s country is listed in the by-country (OSS) section.' }));
+  }
+  return notes;
+}
 
 /** Saves the CSV the server answers as a file named after the report and period (the key travels in the header). */
 async function downloadCsv(p) {
   const blob = await apiBlob(reportPath(p, true));
-  const name = `${p.report}-${p.from}-${p.to}.csv`;
+  // The file's name says when it holds test vouchers, one item or a home country, as the page's note does.
+  const suffix = [p.includeTest && testReports.includes(p.report) ? 'with-test' : '', p.report === 'stock-ledger' ? p.item : '', p.report === 'vat' ? p.home : '']
+    .filter(Boolean).map((x) => `-${x.replace(/[^A-Za-z0-9_.-]/g, '_')}`).join('');
+  const name = `${p.report}-${p.from}-${p.to}${suffix}.csv`;
   const url = URL.createObjectURL(blob);
   const a = h('a', { href: url, download: name, hidden: true });
   document.body.append(a);
@@ -194,6 +234,35 @@ export async function reportsScreen({ main }, query) {
   const select = h('select', { id: 'report-name' }, reportNames.map(([v, text]) => h('option', { value: v, text, selected: v === query.get('report') })));
   const from = h('input', { id: 'report-from', type: 'date', value: query.get('from') ?? defaultFrom });
   const to = h('input', { id: 'report-to', type: 'date', value: query.get('to') ?? defaultTo });
+  const asked = fromQuery(query);
+  const includeTest = h('input', { id: 'report-include-test', type: 'checkbox', checked: asked.includeTest });
+  const testField = h('div', { class: 'field inline', id: 'report-include-test-field' }, includeTest,
+    h('label', { for: 'report-include-test', text: 'Include test vouchers' }));
+  const item = h('select', { id: 'report-item' }, h('option', { value: '', text: 'All items' }));
+  const itemField = h('div', { class: 'field', id: 'report-item-field' }, h('label', { for: 'report-item', text: 'Item' }), item);
+  const home = h('input', { id: 'report-home', type: 'text', value: asked.home, maxlength: '2', size: '3', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'BE', 'aria-describedby': 'report-home-hint', class: 'mono' });
+  const homeField = h('div', { class: 'field short', id: 'report-home-field' }, h('label', { for: 'report-home', text: 'Home country' }), home,
+    h('small', { id: 'report-home-hint', class: 'muted', text: 'ISO 3166 code, 2 letters: its sales are domestic, not OSS. Empty: none.' }));
+  // Each option shows only with the reports that take it.
+  const shown = () => {
+    testField.hidden = !testReports.includes(select.value);
+    itemField.hidden = select.value !== 'stock-ledger';
+    homeField.hidden = select.value !== 'vat';
+  };
+  select.addEventListener('change', shown);
+  shown();
+  const loadItems = async () => {
+    try {
+      const items = await api('GET', 'items');
+      const skus = items.map((i) => i.sku);
+      // An item named in the link but not (or no longer) in the list stays chosen: the server answers for it.
+      if (asked.item && !skus.includes(asked.item)) items.push({ sku: asked.item, name: '(not in the items list)' });
+      item.append(...items.map((i) => h('option', { value: i.sku, text: i.name ? `${i.sku}: ${i.name}` : i.sku, selected: i.sku === asked.item })));
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) itemField.append(errorBox(e));
+    }
+  };
   const message = h('p', { id: 'report-message', class: 'error', role: 'alert' });
   const results = h('div', { id: 'report', 'aria-live': 'polite' });
   const period = (f, t) => () => { from.value = f; to.value = t; };
@@ -202,6 +271,7 @@ export async function reportsScreen({ main }, query) {
       h('div', { class: 'field' }, h('label', { for: 'report-name', text: 'Report' }), select),
       h('div', { class: 'field' }, h('label', { for: 'report-from', text: 'From' }), from),
       h('div', { class: 'field' }, h('label', { for: 'report-to', text: 'To' }), to)),
+    h('div', { class: 'field-row' }, testField, itemField, homeField),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'secondary small', id: 'period-last-month', text: 'Last month', onclick: period(...lastMonth()) }),
       h('button', { type: 'button', class: 'secondary small', id: 'period-this-month', text: 'This month', onclick: period(...thisMonth()) })),
@@ -216,10 +286,14 @@ export async function reportsScreen({ main }, query) {
   const valid = () => {
     from.removeAttribute('aria-invalid');
     to.removeAttribute('aria-invalid');
+    home.removeAttribute('aria-invalid');
     message.textContent = '';
     if (!from.value) return invalid(from, 'From is required: pick the first day of the period.');
     if (!to.value) return invalid(to, 'To is required: pick the last day of the period.');
     if (to.value < from.value) return invalid(to, `To (${to.value}) is before From (${from.value}): pick a To on or after the From date.`);
+    home.value = home.value.trim().toUpperCase();
+    if (select.value === 'vat' && home.value && !homePattern.test(home.value))
+      return invalid(home, `Home country '${home.value}' is not a country code: type its 2 letters A-Z (BE, DE, FR), or leave it empty.`);
     return true;
   };
 
@@ -235,7 +309,7 @@ export async function reportsScreen({ main }, query) {
       }));
       clear(results,
         h('div', { class: 'title-row' }, h('h2', { id: 'report-title', text: `${reportLabel[r.report] ?? r.report}, ${r.from} to ${r.to}` }), download),
-        status, reportBody(r));
+        status, optionNotes(p, r), reportBody(r));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return;
       clear(results, errorBox(e));
@@ -245,18 +319,20 @@ export async function reportsScreen({ main }, query) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!valid()) return;
-    const p = { report: select.value, from: from.value, to: to.value };
-    // The hash keeps the report linkable; replaceState fires no hashchange, so the form stays as it is.
-    history.replaceState(null, '', `#/reports?report=${seg(p.report)}&from=${seg(p.from)}&to=${seg(p.to)}`);
+    const p = { report: select.value, from: from.value, to: to.value, includeTest: includeTest.checked, item: item.value, home: home.value };
+    // The hash keeps the report and its options linkable; replaceState fires no hashchange, so the form stays as it is.
+    history.replaceState(null, '', `#/reports?report=${seg(p.report)}&${reportQuery(p)}`);
     show(p);
   });
 
   clear(main, h('h1', { text: 'Reports' }),
-    card('Report and period', {}, h('p', { class: 'muted', text: 'Vouchers count in the period they are dated in; test vouchers are left out. Dates are inclusive.' }), form),
+    card('Report and period', {}, h('p', { class: 'muted', text: 'Vouchers count in the period they are dated in; test vouchers are left out unless you include them (registers and trial balance). Dates are inclusive.' }), form),
     h('section', { class: 'card wide', 'aria-label': 'Report' }, results));
   // A report named in the link is asked for as it stands: the server says what is wrong with a bad period.
-  if (query.get('report')) await show({ report: query.get('report'), from: query.get('from') ?? '', to: query.get('to') ?? '' });
+  const items = loadItems();
+  if (asked.report) await show(asked);
   else clear(results, h('p', { class: 'muted', text: 'Pick a report and a period (last month by default).' }));
+  await items;
 }
 
 export async function booksAuditScreen({ main }) {
