@@ -54,6 +54,8 @@ public sealed class BenchSmokeTests
         // The posting host's own storage requests, counted over the drain: its transactions.
         Assert.True(result.Posting.StorageRequestsPerOrder.GetValueOrDefault("table transaction") > 0, result.Table());
         Assert.Contains("posting alone: orders posted/s", result.Table());
+        // The machine's load beside the figure: a shared machine's runs compare only at similar load.
+        Assert.Matches(@"^\d+\.\d+ \d+\.\d+ \d+\.\d+ -> \d+\.\d+ \d+\.\d+ \d+\.\d+$", result.Posting.LoadAverage);
         Assert.Contains("posted", log.ToString());
     }
 

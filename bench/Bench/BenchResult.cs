@@ -161,6 +161,8 @@ public sealed record PostingPhase
     public int Measured { get; init; }
     public int FailedPostings { get; init; }
     public double Seconds { get; init; }
+    /// <summary>The load averages at the start and end of the measured span: runs on a shared machine compare only at similar load.</summary>
+    public string LoadAverage { get; init; } = "";
     public double PostedPerSecond { get; init; }
     /// <summary>CPU milliseconds per order posted, by process, over the measured span.</summary>
     public IReadOnlyDictionary<string, double> CpuMsPerOrder { get; init; } = new Dictionary<string, double>();
@@ -199,6 +201,7 @@ public sealed record PostingResult
             sb.AppendLine($"| posting alone: CPU ms per order, {process} | {ms:0.00} |");
         sb.AppendLine($"| posting alone: the host's table requests per order | {Posting.TableRequestsPerOrder:0.00} |");
         sb.AppendLine($"| posting host peak RSS MB | {HostPeakRssMb:0} |");
+        sb.AppendLine($"| load average (1, 5, 15 min) over the drain | {Posting.LoadAverage} |");
         return sb.ToString();
     }
 }

@@ -207,6 +207,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         var left = ingest.Accepted - await WaitUntilPostedAsync(http, stockBefore, ingest.Accepted / 5);
         var requestsBefore = await StorageRequestsAsync(http);
         var cpuBefore = cpu.Seconds();
+        var loadBefore = LoadAverage();
         var drain = Stopwatch.StartNew();
         await DrainAsync(storage);
         var elapsed = drain.Elapsed;
@@ -215,6 +216,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             Orders = ingest.Accepted,
             Measured = left,
             Seconds = elapsed.TotalSeconds,
+            LoadAverage = $"{loadBefore} -> {LoadAverage()}",
             PostedPerSecond = left / elapsed.TotalSeconds,
             CpuMsPerOrder = CpuMeter.PerOrder(cpuBefore, cpu.Seconds(), left),
             StorageRequestsPerOrder = PerOrder(requestsBefore, await StorageRequestsAsync(http), left),
@@ -222,7 +224,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         var (_, failedPostings) = await CheckPostedExactlyOnceAsync(http, storage, connection, ingest.Accepted, stockBefore);
         posting = posting with { FailedPostings = failedPostings };
         log.WriteLine($"  posted {left} events in {elapsed.TotalSeconds:0.0} s: {posting.PostedPerSecond:0}/s, failed postings {failedPostings}");
-        log.WriteLine($"  CPU ms per order posted: {CpuMeter.Describe(posting.CpuMsPerOrder)}");
+        log.WriteLine($"  CPU ms per order posted: {CpuMeter.Describe(posting.CpuMsPerOrder)}; load average {posting.LoadAverage}");
         log.WriteLine($"  host's storage requests per order posted: {Describe(posting.StorageRequestsPerOrder)}");
         Directory.CreateDirectory(options.ResultsDirectory);
         File.WriteAllLines(Path.Combine(options.ResultsDirectory, "host-posting.log"), host.Output);
@@ -239,6 +241,9 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             Azurite = options.SeparateServices ? "blob, queue and table in separate processes" : "one process",
         };
     }
+
+    /// <summary>The machine's 1, 5 and 15 minute load averages (/proc/loadavg): other work on the cores blurs a CPU figure.</summary>
+    static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     /// <summary>Polls the first item's stock until at least <paramref name="least"/> orders have moved it; returns how many had then.</summary>
     static async Task<int> WaitUntilPostedAsync(HttpClient http, IReadOnlyDictionary<string, decimal> stockBefore, int least)
