@@ -54,6 +54,30 @@ public sealed class BenchSmokeTests
         Assert.Contains("flat out: host CPU ms per delivery", result.Table());
     }
 
+    [Fact]
+    public async Task Posting_only_run_ingests_with_posting_off_then_a_second_host_posts_every_order_once()
+    {
+        var options = BenchOptions.Parse(["--smoke", "--posting-only", "--seconds", "2", "--results", Path.Combine(Path.GetTempPath(), "connectors-bench-smoke")]);
+        Assert.True(options.PostingOnly);
+        var log = new StringWriter();
+        var result = await new BenchRun(options, log).RunPostingOnlyAsync().WaitAsync(TimeSpan.FromSeconds(150));
+
+        // Every order ingested is posted (the run itself checks each moved stock exactly once, or throws).
+        Assert.True(result.Fresh.Accepted > 0 && result.Posting.Orders == result.Fresh.Accepted, log.ToString());
+        Assert.Equal(0, result.Posting.FailedPostings);
+        // The drain is measured after its first fifth: what is left, timed, and its CPU split by process.
+        Assert.InRange(result.Posting.Measured, 1, result.Posting.Orders * 4 / 5 + 1);
+        Assert.True(result.Posting.PostedPerSecond > 0 && double.IsFinite(result.Posting.PostedPerSecond), result.Table());
+        Assert.Equal(["azurite-blob", "azurite-queue", "azurite-table", "host", "load"], result.Posting.CpuMsPerOrder.Keys.Order());
+        Assert.True(result.Posting.CpuMsPerOrder["host"] > 0 && result.Posting.CpuMsPerOrder["azurite-table"] > 0, result.Table());
+        // The posting host's own storage requests, counted over the drain: its transactions.
+        Assert.True(result.Posting.StorageRequestsPerOrder.GetValueOrDefault("table transaction") > 0, result.Table());
+        Assert.Contains("posting alone: orders posted/s", result.Table());
+        // The machine's load beside the figure: a shared machine's runs compare only at similar load.
+        Assert.Matches(@"^\d+\.\d+ \d+\.\d+ \d+\.\d+ -> \d+\.\d+ \d+\.\d+ \d+\.\d+$", result.Posting.LoadAverage);
+        Assert.Contains("posted", log.ToString());
+    }
+
     [Theory]
     [InlineData("--host", "/nonexistent")]
     [InlineData("--repeat", "0")]

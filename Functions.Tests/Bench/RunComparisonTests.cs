@@ -52,9 +52,38 @@ public sealed class RunComparisonTests : IDisposable
     }
 
     [Fact]
+    public void A_posting_only_run_shows_its_posting_rows_beside_a_full_run_that_lacks_them()
+    {
+        var posting = new PostingResult
+        {
+            At = new DateTimeOffset(2026, 12, 8, 2, 16, 0, TimeSpan.Zero),
+            Fresh = new IngestPhase { IngestPerSecond = 829 },
+            Posting = new PostingPhase
+            {
+                Orders = 12440, Measured = 9944, PostedPerSecond = 377,
+                CpuMsPerOrder = new Dictionary<string, double> { ["host"] = 0.87, ["azurite-table"] = 1.17 },
+                StorageRequestsPerOrder = new Dictionary<string, double> { ["table transaction"] = 0.164, ["table update"] = 0.023, ["queue delete"] = 0.082 },
+            },
+        };
+        var file = Path.Combine(_dir, "posting-a.json");
+        File.WriteAllText(file, JsonSerializer.Serialize(posting));
+        var full = Path.Combine(_dir, "run-full.json");
+        File.WriteAllText(full, """{"At":"2026-12-08T00:15:57+00:00","RawQueueSendsPerSecond":1710,"Fresh":{"IngestPerSecond":750,"EndToEndPerSecond":321}}""");
+
+        var lines = RunComparison.Table([full, file]).Split('\n', StringSplitOptions.TrimEntries);
+
+        Assert.Contains("| posting | on | alone (posting only) | |", lines);
+        Assert.Contains("| ingest accepted/s (flat out) | 750 | 829 | |", lines);
+        Assert.Contains("| posting alone: orders posted/s | – | 377 | |", lines);
+        Assert.Contains("| posting alone: host CPU ms per order | – | 0.87 | |", lines);
+        Assert.Contains("| posting alone: Azurite table CPU ms per order | – | 1.17 | |", lines);
+        Assert.Contains("| posting alone: table requests per order | – | 0.19 | |", lines);
+    }
+
+    [Fact]
     public void Every_result_kept_in_the_repository_loads()
     {
-        var files = Directory.GetFiles(Path.Combine(Repository.Root, "bench", "results"), "run-*.json").Order().ToList();
+        var files = Directory.GetFiles(Path.Combine(Repository.Root, "bench", "results"), "run-*.json").Concat(Directory.GetFiles(Path.Combine(Repository.Root, "bench", "results"), "posting-*.json")).Order().ToList();
         Assert.NotEmpty(files);
 
         var table = RunComparison.Table(files);

@@ -18,6 +18,8 @@ public sealed record BenchOptions
     public int Repeat { get; init; } = 1;
     /// <summary>Posting switched off in the host (AzureWebJobs.PostEvent.Disabled): ingest alone on the cores, for before/after pairs of the ingest path.</summary>
     public bool IngestOnly { get; init; }
+    /// <summary>Orders ingested with posting off, then drained by a second host (posting on): posting's own rate and CPU per order.</summary>
+    public bool PostingOnly { get; init; }
     /// <summary>A folder holding another build's Connectors.Functions.dll to run instead of this one's: one load generator for both sides of a pair.</summary>
     public string? HostDirectory { get; init; }
 
@@ -37,9 +39,10 @@ public sealed record BenchOptions
                 "--offered" => o with { Offered = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) is > 0 and var rate ? rate : throw new ArgumentException($"--offered {args[i]}: expected deliveries per second above 0.") },
                 "--repeat" => o with { Repeat = int.Parse(args[++i]) is >= 1 and var n ? n : throw new ArgumentException($"--repeat {args[i]}: expected 1 or more latency phases.") },
                 "--ingest-only" => o with { IngestOnly = true },
+                "--posting-only" => o with { PostingOnly = true },
                 "--host" => o with { HostDirectory = File.Exists(Path.Combine(args[++i], "Connectors.Functions.dll")) ? Path.GetFullPath(args[i]) : throw new ArgumentException($"--host {args[i]}: no Connectors.Functions.dll in that folder (build it with dotnet build -c Release Functions).") },
                 "--azurite" => o with { SeparateServices = args[++i] switch { "split" => true, "one" => false, var v => throw new ArgumentException($"--azurite {v}: expected split or one.") } },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one --queue-files DIR --offered PER_SECOND --repeat N --ingest-only --host DIR; or alone: --queue-depth, --transaction-cost, --compare FILE..."),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one --queue-files DIR --offered PER_SECOND --repeat N --ingest-only --posting-only --host DIR; or alone: --queue-depth, --transaction-cost, --compare FILE..."),
             };
         }
         return o;

@@ -152,3 +152,57 @@ public sealed record IngestResult
 
     static string Each<T>(IEnumerable<T> phases, Func<T, double> value, string format) => string.Join(" / ", phases.Select(p => value(p).ToString(format, System.Globalization.CultureInfo.InvariantCulture)));
 }
+
+/// <summary>The drain of a posting-only run: events ingested with posting off, posted by a host with nothing else to do.</summary>
+public sealed record PostingPhase
+{
+    /// <summary>Events ingested, all of which must be posted.</summary>
+    public int Orders { get; init; }
+    /// <summary>Events posted in the measured span (after the first fifth, while the host's JIT settled).</summary>
+    public int Measured { get; init; }
+    public int FailedPostings { get; init; }
+    public double Seconds { get; init; }
+    /// <summary>The load averages at the start and end of the measured span: runs on a shared machine compare only at similar load.</summary>
+    public string LoadAverage { get; init; } = "";
+    public double PostedPerSecond { get; init; }
+    /// <summary>CPU milliseconds per order posted, by process, over the measured span.</summary>
+    public IReadOnlyDictionary<string, double> CpuMsPerOrder { get; init; } = new Dictionary<string, double>();
+    /// <summary>The posting host's storage requests per order posted, by "service kind".</summary>
+    public IReadOnlyDictionary<string, double> StorageRequestsPerOrder { get; init; } = new Dictionary<string, double>();
+    public double TableRequestsPerOrder => StorageRequestsPerOrder.Where(r => r.Key.StartsWith("table ", StringComparison.Ordinal)).Sum(r => r.Value);
+}
+
+/// <summary>
+/// A posting-only run (--posting-only): Fresh is the ingest with posting off (an ingest-only run's names), Posting the
+/// drain by a second host; --compare reads both kinds of file beside a full run.
+/// </summary>
+public sealed record PostingResult
+{
+    public string Mode => "posting only (ingested with posting disabled, then drained by a second host)";
+    public DateTimeOffset At { get; init; }
+    public string Machine { get; init; } = "";
+    public string Azurite { get; init; } = "";
+    /// <summary>The folder of the Connectors.Functions.dll that ran.</summary>
+    public string Host { get; init; } = "";
+    public int Concurrency { get; init; }
+    public double Seconds { get; init; }
+    public required IngestPhase Fresh { get; init; }
+    public required PostingPhase Posting { get; init; }
+    /// <summary>The posting host's peak RSS.</summary>
+    public double HostPeakRssMb { get; init; }
+
+    public string Table()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"| measure ({Concurrency} concurrent clients, {Seconds:0.#} s of ingest with posting off, then a drain; Azurite: {Azurite}) | value |");
+        sb.AppendLine("|---|---:|");
+        sb.AppendLine($"| ingest (posting off): accepted/s | {Fresh.IngestPerSecond:0} |");
+        sb.AppendLine($"| posting alone: orders posted/s ({Posting.Measured} of {Posting.Orders} measured, {Posting.FailedPostings} failed) | {Posting.PostedPerSecond:0} |");
+        foreach (var (process, ms) in Posting.CpuMsPerOrder)
+            sb.AppendLine($"| posting alone: CPU ms per order, {process} | {ms:0.00} |");
+        sb.AppendLine($"| posting alone: the host's table requests per order | {Posting.TableRequestsPerOrder:0.00} |");
+        sb.AppendLine($"| posting host peak RSS MB | {HostPeakRssMb:0} |");
+        sb.AppendLine($"| load average (1, 5, 15 min) over the drain | {Posting.LoadAverage} |");
+        return sb.ToString();
+    }
+}

@@ -168,9 +168,104 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         };
     }
 
-    async Task<IngestPhase> IngestFlatOutAsync(HttpClient http, CpuMeter cpu, string label)
+    /// <summary>
+    /// Posting alone (--posting-only): a host with posting switched off takes signed orders flat out for the set
+    /// duration and is stopped; a second host on the same Azurite, posting on, then drains the queue with nothing else
+    /// on the cores but Azurite. The drain is measured from when a fifth of the events are posted (the second host's JIT
+    /// and pools settle meanwhile) to the empty queue; every order is then checked posted, and stock moved, exactly once.
+    /// </summary>
+    public async Task<PostingResult> RunPostingOnlyAsync()
     {
-        var connection = await CreateConnectionAsync(http, label);
+        try { return await RunPostingPhasesAsync(); }
+        finally { if (_queueRoot is not null && Directory.Exists(_queueRoot)) Directory.Delete(_queueRoot, recursive: true); }
+    }
+
+    async Task<PostingResult> RunPostingPhasesAsync()
+    {
+        await using var azurite = await Azurite.StartAsync(separateServices: options.SeparateServices, queueLocation: QueueFolder());
+        var storage = StorageAccount.FromConnectionString(azurite.ConnectionString);
+        await storage.EnsureCreatedAsync();
+        IngestPhase ingest;
+        Connection connection;
+        Dictionary<string, decimal> stockBefore;
+        await using (var ingestHost = await StartHostAsync(azurite.ConnectionString, postingDisabled: true))
+        {
+            using var ingestHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { BaseAddress = new Uri(ingestHost.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+            await CreateItemsAsync(ingestHttp);
+            stockBefore = await StockAsync(ingestHttp);
+            connection = await CreateConnectionAsync(ingestHttp, "posting-only");
+            log.WriteLine($"ingest with posting off: {options.Concurrency} workers, {options.Duration.TotalSeconds:0.#} s");
+            ingest = await IngestFlatOutAsync(ingestHttp, new CpuMeter([("host", ingestHost.ProcessId), .. azurite.Processes, ("load", Environment.ProcessId)]), "posting-only", connection);
+            await ingestHost.StopAsync();
+        }
+
+        await using var host = await StartHostAsync(azurite.ConnectionString);
+        log.WriteLine($"posting host: pid {host.ProcessId}, draining {ingest.Accepted} events");
+        using var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        var cpu = new CpuMeter([("host", host.ProcessId), .. azurite.Processes, ("load", Environment.ProcessId)]);
+        // Events travel several to a message, so progress is read off the stock: each order posted moves it by its quantity.
+        var left = ingest.Accepted - await WaitUntilPostedAsync(http, stockBefore, ingest.Accepted / 5);
+        var requestsBefore = await StorageRequestsAsync(http);
+        var cpuBefore = cpu.Seconds();
+        var loadBefore = LoadAverage();
+        var drain = Stopwatch.StartNew();
+        await DrainAsync(storage);
+        var elapsed = drain.Elapsed;
+        var posting = new PostingPhase
+        {
+            Orders = ingest.Accepted,
+            Measured = left,
+            Seconds = elapsed.TotalSeconds,
+            LoadAverage = $"{loadBefore} -> {LoadAverage()}",
+            PostedPerSecond = left / elapsed.TotalSeconds,
+            CpuMsPerOrder = CpuMeter.PerOrder(cpuBefore, cpu.Seconds(), left),
+            StorageRequestsPerOrder = PerOrder(requestsBefore, await StorageRequestsAsync(http), left),
+        };
+        var (_, failedPostings) = await CheckPostedExactlyOnceAsync(http, storage, connection, ingest.Accepted, stockBefore);
+        posting = posting with { FailedPostings = failedPostings };
+        log.WriteLine($"  posted {left} events in {elapsed.TotalSeconds:0.0} s: {posting.PostedPerSecond:0}/s, failed postings {failedPostings}");
+        log.WriteLine($"  CPU ms per order posted: {CpuMeter.Describe(posting.CpuMsPerOrder)}; load average {posting.LoadAverage}");
+        log.WriteLine($"  host's storage requests per order posted: {Describe(posting.StorageRequestsPerOrder)}");
+        Directory.CreateDirectory(options.ResultsDirectory);
+        File.WriteAllLines(Path.Combine(options.ResultsDirectory, "host-posting.log"), host.Output);
+        return new PostingResult
+        {
+            At = DateTimeOffset.UtcNow,
+            Concurrency = options.Concurrency,
+            Seconds = options.Duration.TotalSeconds,
+            Host = options.HostDirectory ?? AppContext.BaseDirectory,
+            Fresh = ingest,
+            Posting = posting,
+            HostPeakRssMb = PeakRssMb(host),
+            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+            Azurite = options.SeparateServices ? "blob, queue and table in separate processes" : "one process",
+        };
+    }
+
+    /// <summary>The machine's 1, 5 and 15 minute load averages (/proc/loadavg): other work on the cores blurs a CPU figure.</summary>
+    static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+    /// <summary>Polls the first item's stock until at least <paramref name="least"/> orders have moved it; returns how many had then.</summary>
+    static async Task<int> WaitUntilPostedAsync(HttpClient http, IReadOnlyDictionary<string, decimal> stockBefore, int least)
+    {
+        var (sku, qty, _, _) = BenchOrders.Lines[0];
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (true)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"After 5 minutes fewer than {least} orders are posted: is the host posting? (see bench/results/host-posting.log)");
+            try
+            {
+                var posted = (int)((stockBefore[sku] - (await StockAsync(http))[sku]) / qty);
+                if (posted >= least) return posted;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException) { }
+            await Task.Delay(50);
+        }
+    }
+
+    async Task<IngestPhase> IngestFlatOutAsync(HttpClient http, CpuMeter cpu, string label, Connection? into = null)
+    {
+        var connection = into ?? await CreateConnectionAsync(http, label);
         var requestsBefore = await StorageRequestsAsync(http);
         var cpuBefore = cpu.Seconds();
         var r = await Load.RunAsync(options.Concurrency, options.Duration, null, i => DeliverAsync(http, connection, $"{label}-{i}"));
@@ -265,16 +360,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         var allPosted = firstSend.Elapsed;
         var cpuPerOrder = CpuMeter.PerOrder(cpuBefore, cpu.Seconds(), ingest.Completed);
         var requestsPerOrder = PerOrder(requestsBefore, await StorageRequestsAsync(http), ingest.Completed);
-        var entries = await new ActivityLog(storage, TimeProvider.System).ListAsync(connection.Id, ingest.Completed + 10, default);
-        var notPosted = entries.Count(e => e.Status is not (ActivityStatus.Posted or ActivityStatus.Failed));
-        if (notPosted > 0) throw new InvalidOperationException($"The queue is empty but {notPosted} accepted orders are not posted.");
-        var failedPostings = entries.Count(e => e.Status == ActivityStatus.Failed);
-        // Exactly once, checked: each posted order moved each item's stock by its line's quantity, no more, no less.
-        var posted = entries.Count(e => e.Status == ActivityStatus.Posted);
-        var stockAfter = await StockAsync(http);
-        foreach (var (sku, qty, _, _) in BenchOrders.Lines)
-            if (stockBefore[sku] - stockAfter[sku] != qty * posted)
-                throw new InvalidOperationException($"{posted} orders posted should have moved {qty * posted} of {sku}, but its stock moved by {stockBefore[sku] - stockAfter[sku]}.");
+        var (entries, failedPostings) = await CheckPostedExactlyOnceAsync(http, storage, connection, ingest.Completed, stockBefore);
         var postLatencies = entries.Where(e => e.UpdatedAt is not null).Select(e => (e.UpdatedAt!.Value - e.At).TotalMilliseconds).ToList();
         var result = new PipelineResult
         {
@@ -294,6 +380,24 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         log.WriteLine($"  CPU ms per order: {CpuMeter.Describe(cpuPerOrder)}");
         log.WriteLine($"  host's storage requests per order: {Describe(requestsPerOrder)}");
         return result;
+    }
+
+    /// <summary>
+    /// Every accepted order posted (or failed) once the queue is empty, and exactly once: each posted order moved each
+    /// item's stock by its line's quantity, no more, no less. Returns the connection's activity and its failed postings.
+    /// </summary>
+    static async Task<(IReadOnlyList<ActivityEntry> Entries, int FailedPostings)> CheckPostedExactlyOnceAsync(HttpClient http, StorageAccount storage, Connection connection, int accepted, IReadOnlyDictionary<string, decimal> stockBefore)
+    {
+        var entries = await new ActivityLog(storage, TimeProvider.System).ListAsync(connection.Id, accepted + 10, default);
+        var notPosted = entries.Count(e => e.Status is not (ActivityStatus.Posted or ActivityStatus.Failed));
+        if (notPosted > 0) throw new InvalidOperationException($"The queue is empty but {notPosted} accepted orders are not posted.");
+        var failedPostings = entries.Count(e => e.Status == ActivityStatus.Failed);
+        var posted = entries.Count(e => e.Status == ActivityStatus.Posted);
+        var stockAfter = await StockAsync(http);
+        foreach (var (sku, qty, _, _) in BenchOrders.Lines)
+            if (stockBefore[sku] - stockAfter[sku] != qty * posted)
+                throw new InvalidOperationException($"{posted} orders posted should have moved {qty * posted} of {sku}, but its stock moved by {stockBefore[sku] - stockAfter[sku]}.");
+        return (entries, failedPostings);
     }
 
     /// <summary>A short untimed pipeline on its own connection, so the fresh run measures the steady state, not the JIT.</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Connectors.Bench;
 
-// dotnet run -c Release --project bench/Bench [-- --smoke | --ingest-only --host DIR | --concurrency N --seconds S --history N --azurite split|one | --queue-depth | --transaction-cost | --report-month [N] | --compare FILE...]
+// dotnet run -c Release --project bench/Bench [-- --smoke | --ingest-only --host DIR | --posting-only --host DIR | --concurrency N --seconds S --history N --azurite split|one | --queue-depth | --transaction-cost | --report-month [N] | --compare FILE...]
 if (args is ["--compare", .. var files])
 {
     try { Console.WriteLine(RunComparison.Table(files)); return 0; }
@@ -37,6 +37,17 @@ if (options.IngestOnly)
     File.WriteAllText(ingestFile, JsonSerializer.Serialize(ingest, new JsonSerializerOptions { WriteIndented = true }));
     Console.WriteLine($"written {ingestFile}");
     return ingest.Fresh.Accepted > 0 && ingest.AtRate.All(r => r.Failed == 0) ? 0 : 1;
+}
+if (options.PostingOnly)
+{
+    var posting = await new BenchRun(options, Console.Out).RunPostingOnlyAsync();
+    Console.WriteLine();
+    Console.WriteLine(posting.Table());
+    Directory.CreateDirectory(options.ResultsDirectory);
+    var postingFile = Path.Combine(options.ResultsDirectory, $"posting-{posting.At:yyyyMMdd-HHmmss}.json");
+    File.WriteAllText(postingFile, JsonSerializer.Serialize(posting, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"written {postingFile}");
+    return posting.Posting.Orders > 0 && posting.Posting.FailedPostings == 0 ? 0 : 1;
 }
 var result = await new BenchRun(options, Console.Out).RunAsync();
 Console.WriteLine();

@@ -36,6 +36,10 @@ public static class RunComparison
         new("Azurite table CPU ms per order, with history", "", "0.00", r => Number(r, "WithHistory", "CpuMsPerOrder", "azurite-table")),
         new("host CPU ms per order, empty books", "", "0.00", r => Number(r, "Fresh", "CpuMsPerOrder", "host")),
         new("host peak RSS MB", "<= 300", "0", r => Number(r, "HostPeakRssMb")),
+        new("posting alone: orders posted/s", "", "0", r => Number(r, "Posting", "PostedPerSecond")),
+        new("posting alone: host CPU ms per order", "", "0.00", r => Number(r, "Posting", "CpuMsPerOrder", "host")),
+        new("posting alone: Azurite table CPU ms per order", "", "0.00", r => Number(r, "Posting", "CpuMsPerOrder", "azurite-table")),
+        new("posting alone: table requests per order", "", "0.00", r => Sum(r, "Posting", "table ")),
     ];
 
     /// <summary>A Markdown table, a column per file in the order given; throws naming the file that cannot be read.</summary>
@@ -48,7 +52,8 @@ public static class RunComparison
         sb.AppendLine($"|---|{string.Concat(files.Select(_ => "---:|"))}---:|");
         sb.AppendLine(Line(["at (UTC)", .. runs.Select(r => r["At"] is { } at ? DateTimeOffset.Parse(at.GetValue<string>(), CultureInfo.InvariantCulture).UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "–"), ""]));
         // An ingest-only run (--ingest-only) has its posting off: its figures are not those of a full run.
-        sb.AppendLine(Line(["posting", .. runs.Select(r => r["Mode"] is null ? "on" : "off (ingest only)"), ""]));
+        // A posting-only run (--posting-only) ingested with posting off, then posted with ingest off.
+        sb.AppendLine(Line(["posting", .. runs.Select(r => r["Mode"]?.GetValue<string>() switch { null => "on", var m when m.StartsWith("posting", StringComparison.Ordinal) => "alone (posting only)", _ => "off (ingest only)" }), ""]));
         foreach (var row in Rows)
             sb.AppendLine(Line([row.Measure, .. runs.Select(r => row.Value(r) is { } v ? v.ToString(row.Format, CultureInfo.InvariantCulture) : "–"), row.Target]));
         return sb.ToString();
