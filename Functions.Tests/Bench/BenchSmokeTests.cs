@@ -78,6 +78,13 @@ public sealed class BenchSmokeTests
         Assert.Contains("posted", log.ToString());
     }
 
+    [Fact]
+    public void Ingest_only_and_posting_only_together_are_refused_naming_both()
+    {
+        var e = Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--ingest-only", "--posting-only"]));
+        Assert.Contains("--ingest-only and --posting-only", e.Message);
+    }
+
     [Theory]
     [InlineData("--host", "/nonexistent")]
     [InlineData("--repeat", "0")]

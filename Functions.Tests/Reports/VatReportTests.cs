@@ -66,4 +66,14 @@ public sealed class VatReportTests(VatBooksHostFixture host) : IClassFixture<Vat
         var france = Assert.Single(countries);
         Assert.Equal(("FR", 250m, 50m), (france.GetProperty("country").GetString(), france.GetProperty("taxable").GetDecimal(), france.GetProperty("vat").GetDecimal()));
     }
+
+    [Theory]
+    [InlineData("B1")]
+    [InlineData("BEL")]
+    [InlineData("É")]
+    public async Task A_home_country_that_is_not_two_letters_is_refused_naming_it(string home)
+    {
+        var e = await host.AdminJsonAsync(HttpMethod.Get, $"/api/manage/reports/vat?from={Day}&to={Day}&home={Uri.EscapeDataString(home)}", expect: 400);
+        Assert.Equal($"home must be a two-letter country code (ISO 3166-1 alpha-2, e.g. DE), not '{home}'.", e.GetProperty("error").GetString());
+    }
 }

@@ -27,6 +27,9 @@ public static class ReportsAdmin
         var format = request.Query["format"].FirstOrDefault() ?? "json";
         if (format is not ("json" or "csv")) return AdminResults.Error(400, $"format must be json or csv, not '{format}'.");
         var includeTest = request.Query["includeTest"].FirstOrDefault() is { } it && bool.TryParse(it, out var b) && b;
+        var home = request.Query["home"].FirstOrDefault() is { Length: > 0 } h ? h.ToUpperInvariant() : null;
+        if (home is not null && !(home.Length == 2 && home.All(char.IsAsciiLetterUpper)))
+            return AdminResults.Error(400, $"home must be a two-letter country code (ISO 3166-1 alpha-2, e.g. DE), not '{request.Query["home"]}'.");
 
         ReportTable table;
         if (report == "stock-ledger")
@@ -46,7 +49,7 @@ public static class ReportsAdmin
             {
                 "gstr1" or "hsn" => await new GstReturn(options.Value).BuildAsync(from, to, period,
                     async n => (await vouchers.GetAsync(n, ct))?.Totals.Total, (await items.ListAsync(ct)).ToDictionary(i => i.Sku, StringComparer.Ordinal), report == "hsn"),
-                "vat" => Registers.VatBook(from, to, period, request.Query["home"].FirstOrDefault() is { Length: > 0 } h ? h.ToUpperInvariant() : null),
+                "vat" => Registers.VatBook(from, to, period, home),
                 "sales-register" => Registers.SalesRegister(from, to, period),
                 "note-register" => Registers.NoteRegister(from, to, period),
                 _ => Registers.TrialBalance(from, to, period),

@@ -45,6 +45,7 @@ public sealed record BenchOptions
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --smoke --concurrency N --seconds S --history N --results DIR --azurite split|one --queue-files DIR --offered PER_SECOND --repeat N --ingest-only --posting-only --host DIR; or alone: --queue-depth, --transaction-cost, --compare FILE..."),
             };
         }
+        if (o.IngestOnly && o.PostingOnly) throw new ArgumentException("--ingest-only and --posting-only: choose one (each switches posting off in its own way).");
         return o;
     }
 }

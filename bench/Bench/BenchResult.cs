@@ -136,8 +136,9 @@ public sealed record IngestResult
     public string Table()
     {
         var sb = new StringBuilder();
-        // The last column is one round's figures: the median round by rate (flat out) or by host CPU (offered).
-        sb.AppendLine($"| measure ({Concurrency} concurrent clients, {Seconds:0.#} s phases, posting disabled, Azurite: {Azurite}) | each round | median round |");
+        // The last column is one round's figures, not a median of each row: flat-out rows are the round with the median
+        // rate, offered rows the round with the median host CPU per delivery.
+        sb.AppendLine($"| measure ({Concurrency} concurrent clients, {Seconds:0.#} s phases, posting disabled, Azurite: {Azurite}) | each round | the median round (flat out: by rate; offered: by host CPU) |");
         sb.AppendLine("|---|---:|---:|");
         sb.AppendLine($"| raw Azurite queue sends/s | | {RawQueueSendsPerSecond:0} |");
         sb.AppendLine($"| flat out: accepted/s | {Each(FlatOut, p => p.IngestPerSecond, "0")} | {Fresh.IngestPerSecond:0} |");

@@ -48,8 +48,8 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         await storage.EnsureCreatedAsync();
 
         await using var host = await StartHostAsync(azurite.ConnectionString);
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
-        var cpu = new CpuMeter([("host", host.ProcessId), .. azurite.Processes, ("load", Environment.ProcessId)]);
+        using var http = LoadClient(host);
+        var cpu = Meter(host, azurite);
 
         await CreateItemsAsync(http);
         log.WriteLine("warm-up (JIT, connection pools; not measured)");
@@ -99,8 +99,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             WithHistory = withHistory,
             HostPeakRssMb = PeakRssMb(host),
             Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
-            Azurite = (options.SeparateServices ? "blob, queue and table in separate processes" : "one process")
-                + (options.QueueFiles is null ? "" : ", queue file-backed in " + options.QueueFiles),
+            Azurite = AzuriteLabel,
         };
         return result;
     }
@@ -129,9 +128,9 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         var storage = StorageAccount.FromConnectionString(azurite.ConnectionString);
         await storage.EnsureCreatedAsync();
         await using var host = await StartHostAsync(azurite.ConnectionString, postingDisabled: true);
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        using var http = LoadClient(host);
         using var senders = new HttpClient { BaseAddress = http.BaseAddress, Timeout = http.Timeout };
-        var cpu = new CpuMeter([("host", host.ProcessId), .. azurite.Processes, ("load", Environment.ProcessId)]);
+        var cpu = Meter(host, azurite);
 
         log.WriteLine("warm-up (JIT, connection pools; not measured)");
         var warm = await CreateConnectionAsync(http, "warm-up");
@@ -164,7 +163,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             AtRate = atRate,
             HostPeakRssMb = PeakRssMb(host),
             Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
-            Azurite = options.SeparateServices ? "blob, queue and table in separate processes" : "one process",
+            Azurite = AzuriteLabel,
         };
     }
 
@@ -190,19 +189,19 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         Dictionary<string, decimal> stockBefore;
         await using (var ingestHost = await StartHostAsync(azurite.ConnectionString, postingDisabled: true))
         {
-            using var ingestHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { BaseAddress = new Uri(ingestHost.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+            using var ingestHttp = LoadClient(ingestHost);
             await CreateItemsAsync(ingestHttp);
             stockBefore = await StockAsync(ingestHttp);
             connection = await CreateConnectionAsync(ingestHttp, "posting-only");
             log.WriteLine($"ingest with posting off: {options.Concurrency} workers, {options.Duration.TotalSeconds:0.#} s");
-            ingest = await IngestFlatOutAsync(ingestHttp, new CpuMeter([("host", ingestHost.ProcessId), .. azurite.Processes, ("load", Environment.ProcessId)]), "posting-only", connection);
+            ingest = await IngestFlatOutAsync(ingestHttp, Meter(ingestHost, azurite), "posting-only", connection);
             await ingestHost.StopAsync();
         }
 
         await using var host = await StartHostAsync(azurite.ConnectionString);
         log.WriteLine($"posting host: pid {host.ProcessId}, draining {ingest.Accepted} events");
         using var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
-        var cpu = new CpuMeter([("host", host.ProcessId), .. azurite.Processes, ("load", Environment.ProcessId)]);
+        var cpu = Meter(host, azurite);
         // Events travel several to a message, so progress is read off the stock: each order posted moves it by its quantity.
         var left = ingest.Accepted - await WaitUntilPostedAsync(http, stockBefore, ingest.Accepted / 5);
         var requestsBefore = await StorageRequestsAsync(http);
@@ -238,7 +237,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             Posting = posting,
             HostPeakRssMb = PeakRssMb(host),
             Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
-            Azurite = options.SeparateServices ? "blob, queue and table in separate processes" : "one process",
+            Azurite = AzuriteLabel,
         };
     }
 
@@ -289,12 +288,13 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         // Clearing thousands of messages can outlast a request's timeout on Azurite: clear again until none is left.
         while (true)
         {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("After 5 minutes the events queue still holds messages: Azurite's queue is not answering (see the host log).");
             try
             {
                 await queue.ClearMessagesAsync();
                 if ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0) break;
             }
-            catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or TaskCanceledException && DateTime.UtcNow < deadline) { }
+            catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or TaskCanceledException) { }
         }
         var outbox = storage.Table(TableNames.Outbox);
         await foreach (var row in outbox.QueryAsync<Azure.Data.Tables.TableEntity>(select: ["PartitionKey", "RowKey"]))
@@ -314,6 +314,15 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         if (options.HostDirectory is not null) log.WriteLine($"host: {options.HostDirectory}");
         return await HostProcess.StartAsync(Directory.CreateTempSubdirectory("connectors-bench-").FullName, environment, appDirectory: options.HostDirectory);
     }
+
+    /// <summary>The load generator's client of the host: connections enough for every worker.</summary>
+    HttpClient LoadClient(HostProcess host) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+
+    static CpuMeter Meter(HostProcess host, Azurite azurite) => new([("host", host.ProcessId), .. azurite.Processes, ("load", Environment.ProcessId)]);
+
+    string AzuriteLabel => (options.SeparateServices ? "blob, queue and table in separate processes" : "one process")
+        + (options.QueueFiles is null ? "" : ", queue file-backed in " + options.QueueFiles);
 
     /// <summary>A fresh folder per Azurite under --queue-files, or null (in memory).</summary>
     string? QueueFolder() => _queueRoot is null ? null : Path.Combine(_queueRoot, Guid.NewGuid().ToString("N"));
@@ -489,7 +498,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             lines.Add(FormattableString.Invariant($"{start / perSecond:0.0},{window.Count},{Percentiles.Of(window, 50):0.0},{window.Max():0.0}"));
         }
         Directory.CreateDirectory(options.ResultsDirectory);
-        var name = (options.Smoke ? "at-rate-timeline-smoke" : "at-rate-timeline") + (options.Repeat > 1 ? $"-{run}" : "") + ".csv";
+        var name = (options.IngestOnly ? "ingest-" : "") + (options.Smoke ? "at-rate-timeline-smoke" : "at-rate-timeline") + (options.Repeat > 1 ? $"-{run}" : "") + ".csv";
         File.WriteAllLines(Path.Combine(options.ResultsDirectory, name), lines);
     }
 

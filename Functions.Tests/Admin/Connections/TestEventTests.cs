@@ -115,4 +115,35 @@ public sealed class TestEventTests(HostFixture host) : IClassFixture<HostFixture
         Assert.Equal("Test event 'order.deleted' is not supported: send \"order.created\", \"order.updated\" or \"order.refunded\".",
             Error(await SendAsync(c.Id, new { @event = "order.deleted", externalId = id }, 400)));
     }
+
+    [Fact]
+    public async Task Two_refunds_sent_at_once_credit_one_unit_once()
+    {
+        var c = await _books.CustomConnectionAsync();
+        var id = (await SendAsync(c.Id, new { @event = "order.created" })).GetProperty("externalId").GetString()!;
+        await SendAsync(c.Id, new { @event = "order.updated", externalId = id }); // two units billed
+        await _books.VouchersAsync(c.Id, id, 2);
+
+        // A double click in two tabs, or a retry: the refund id comes from the order's facts, so both are the same refund.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
+            host.Http.SendAsync(host.Admin(HttpMethod.Post, $"/api/manage/connections/{c.Id}/test-event", new { @event = "order.refunded", externalId = id }))));
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, a.StatusCode.ToString()));
+
+        await Task.Delay(1500); // time for a second credit note to appear, were one posted
+        var vouchers = await _books.VouchersAsync(c.Id, id, 3);
+        Assert.Single(vouchers, v => v.GetProperty("type").GetString() == "credit-note");
+    }
+
+    [Fact]
+    public async Task A_follow_up_on_a_test_order_the_card_did_not_send_is_refused_and_posts_nothing()
+    {
+        var c = await _books.CustomConnectionAsync();
+        // The developer's own test order, with lines of its own: an edit from the card would replace them all.
+        Assert.Equal(200, await _books.OrderAsync(c, "TEST-MINE-1", "29", "2026-05-25", new { sku = "WIDGET-1", description = "Widget", quantity = 3, rate = 250, tax_rate = 12 }));
+        await _books.VouchersAsync(c.Id, "TEST-MINE-1", 1);
+        var e = await SendAsync(c.Id, new { @event = "order.updated", externalId = "TEST-MINE-1" }, 400);
+        Assert.Equal("Test order 'TEST-MINE-1' was not sent by this card (it has lines other than TEST-ITEM): test follow-ups act only on orders sent with order.created here.", Error(e));
+        await Task.Delay(500);
+        Assert.Single(await _books.VouchersAsync(c.Id, "TEST-MINE-1", 1));
+    }
 }

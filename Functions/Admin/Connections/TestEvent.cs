@@ -24,6 +24,7 @@ public static class TestEvent
     public const string Updated = "order.updated";
     public const string Refunded = "order.refunded";
     const string Sku = "TEST-ITEM";
+    const string RefundPrefix = CustomSource.TestPrefix + "R-";
     const decimal Rate = 100m, TaxRate = 18m;
 
     public sealed record Sent(int HttpStatus, long Ms, string ExternalId, string? Answer)
@@ -80,15 +81,18 @@ public static class TestEvent
             var (order, _) = await orders.GetAsync(connection.Id, externalId, ct);
             if (order is null || !order.IsTest)
                 return AdminResults.Error(400, $"externalId '{externalId}' is not a test order of connection '{connection.Id}': send {Created} first and use the externalId it answers.");
-            if (!order.SalePosted)
-                return AdminResults.Error(400, $"Test order '{externalId}' is not posted yet: wait until its {Created} shows posted in Recent activity.");
+            if (!order.SalePosted || order.Pending is not null || order.Held.Count > 0)
+                return AdminResults.Error(409, $"Test order '{externalId}' is still posting (its last test event is not done yet): wait until Recent activity shows it posted, then send again.");
+            // An edit replaces the order's whole line set: only the card's own one-line orders can be edited by it safely.
+            if (order.Lines.Keys.Any(k => k != Sku))
+                return AdminResults.Error(400, $"Test order '{externalId}' was not sent by this card (it has lines other than {Sku}): test follow-ups act only on orders sent with {Created} here.");
             var billed = order.Lines.TryGetValue(Sku, out var line) ? line.Quantity : 0m;
             if (eventName == Updated)
                 // One unit more than the order bills now (net of refunds, as the contract asks): a debit note for one unit.
                 payload = new()
                 {
                     ["external_id"] = externalId,
-                    ["updated_at"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture),
+                    ["updated_at"] = Timestamp(now),
                     ["lines"] = new[] { Line(billed + 1, withTax: true) },
                 };
             else if (billed < 1)
@@ -97,9 +101,10 @@ public static class TestEvent
                 payload = new()
                 {
                     ["external_id"] = externalId,
-                    ["refund_id"] = CustomSource.TestPrefix + "R-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)),
+                    // From the order's facts, not random: a repeat of the same refund (a retry, a second tab) is a duplicate, not a second refund.
+                    ["refund_id"] = RefundPrefix + (order.Facts.Refunds.Count + 1).ToString(CultureInfo.InvariantCulture),
                     ["refund_date"] = today,
-                    ["refunded_at"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture),
+                    ["refunded_at"] = Timestamp(now),
                     ["lines"] = new[] { Line(1, withTax: false) },
                 };
         }
@@ -119,6 +124,8 @@ public static class TestEvent
         watch.Stop();
         return Results.Json(new Sent((int)response.StatusCode, watch.ElapsedMilliseconds, externalId, Clip.To(answer, 2000)) { Event = eventName });
     }
+
+    static string Timestamp(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture);
 
     static Dictionary<string, object> Line(decimal quantity, bool withTax)
     {

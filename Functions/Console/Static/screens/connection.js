@@ -149,7 +149,9 @@ function verifyCard(c, refreshActivity) {
       const vouchers = (answer?.vouchers ?? []).join(', ');
       const detail = ok ? `${event} ${r.externalId}: ${answer?.status ?? ''}${vouchers ? ` ${vouchers}` : ''}` : answer?.error ?? r.answer ?? '';
       if (ok && event === 'order.created') remember(r.externalId);
-      clear(result, pill(ok ? 'ok' : 'bad', `${r.httpStatus} in ${r.ms} ms`, detail), ' ',
+      // Green means posted (the seed's "200: voucher posted"); accepted but still posting, held or stale is neutral.
+      const kind = !ok ? 'bad' : answer?.status === 'posted' ? 'ok' : 'neutral';
+      clear(result, pill(kind, `${r.httpStatus} in ${r.ms} ms`, detail), ' ',
         h('span', { class: ok ? 'muted' : 'error', id: 'verify-detail', text: ok ? `${event} of test order ${r.externalId} (TEST series)${vouchers ? `: ${vouchers}` : ''}` : detail }));
       result.firstChild.id = 'verify-pill';
       refreshActivity();
@@ -326,7 +328,11 @@ function skuCard(c) {
     h('p', { class: 'muted', text: 'Unmapped SKUs still post (the line says "Unmapped SKU …") but move no stock. Map each to an item; an item with the same SKU maps itself.' }),
     filters, datalist, body, anyForm);
   // Not while someone is typing a mapping: a reload would throw their input away.
-  const reload = () => { if (![...element.querySelectorAll('input')].some((i) => i.value || i === document.activeElement)) load(); };
+  let first = true; // Recent activity's first render is the page opening: the card has just loaded.
+  const reload = () => {
+    if (first) { first = false; return; }
+    if (![...element.querySelectorAll('input')].some((i) => i.value || i === document.activeElement)) load();
+  };
   return { element, reload };
 }
 
