@@ -74,7 +74,12 @@ public sealed partial class FailedAuthentications : IDisposable
     public TimeSpan? AdminLockedOut(HttpContext context)
     {
         if (!_options.Enabled) return null;
-        using var lease = _admin.AttemptAcquire(AddressOf(context), 0);
+        var address = AddressOf(context);
+        // Not AttemptAcquire(0): the bucket refills a fraction of a token per 100 ms tick, and a zero-permit acquire
+        // succeeds on any fraction, which let the right key (and so a right guess) through a lock-out.
+        if (_admin.GetStatistics(address) is { CurrentAvailablePermits: >= 1 }) return null;
+        // Less than a whole failure left: refused. A whole token that arrived since is spent on this request.
+        using var lease = _admin.AttemptAcquire(address);
         return lease.IsAcquired ? null : Refused(context, RetryAfter(lease));
     }
 
