@@ -30,32 +30,28 @@ var options = BenchOptions.Parse(args);
 if (options.IngestOnly)
 {
     var ingest = await new BenchRun(options, Console.Out).RunIngestOnlyAsync();
-    Console.WriteLine();
-    Console.WriteLine(ingest.Table());
-    Directory.CreateDirectory(options.ResultsDirectory);
-    var ingestFile = Path.Combine(options.ResultsDirectory, $"ingest-{ingest.At:yyyyMMdd-HHmmss}.json");
-    File.WriteAllText(ingestFile, JsonSerializer.Serialize(ingest, new JsonSerializerOptions { WriteIndented = true }));
-    Console.WriteLine($"written {ingestFile}");
+    Save(ingest, ingest.Table(), $"ingest-{ingest.At:yyyyMMdd-HHmmss}.json");
     return ingest.Fresh.Accepted > 0 && ingest.AtRate.All(r => r.Failed == 0) ? 0 : 1;
 }
 if (options.PostingOnly)
 {
     var posting = await new BenchRun(options, Console.Out).RunPostingOnlyAsync();
-    Console.WriteLine();
-    Console.WriteLine(posting.Table());
-    Directory.CreateDirectory(options.ResultsDirectory);
-    var postingFile = Path.Combine(options.ResultsDirectory, $"posting-{posting.At:yyyyMMdd-HHmmss}.json");
-    File.WriteAllText(postingFile, JsonSerializer.Serialize(posting, new JsonSerializerOptions { WriteIndented = true }));
-    Console.WriteLine($"written {postingFile}");
+    Save(posting, posting.Table(), $"posting-{posting.At:yyyyMMdd-HHmmss}.json");
     return posting.Posting.Orders > 0 && posting.Posting.FailedPostings == 0 ? 0 : 1;
 }
 var result = await new BenchRun(options, Console.Out).RunAsync();
-Console.WriteLine();
-Console.WriteLine(result.Table());
-Directory.CreateDirectory(options.ResultsDirectory);
-var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-var file = Path.Combine(options.ResultsDirectory, $"{(options.Smoke ? "smoke" : "run")}-{result.At:yyyyMMdd-HHmmss}.json");
-File.WriteAllText(file, json);
-File.WriteAllText(Path.Combine(options.ResultsDirectory, options.Smoke ? "latest-smoke.json" : "latest.json"), json);
-Console.WriteLine($"written {file}");
+var written = Save(result, result.Table(), $"{(options.Smoke ? "smoke" : "run")}-{result.At:yyyyMMdd-HHmmss}.json");
+File.Copy(written, Path.Combine(options.ResultsDirectory, options.Smoke ? "latest-smoke.json" : "latest.json"), overwrite: true);
 return result.Fresh.FailedPostings + result.WithHistory.FailedPostings == 0 && result.Fresh.Accepted > 0 ? 0 : 1;
+
+/// <summary>Prints a run's table and writes its result file into the results folder; returns the file's path.</summary>
+string Save<T>(T result, string table, string name)
+{
+    Console.WriteLine();
+    Console.WriteLine(table);
+    Directory.CreateDirectory(options.ResultsDirectory);
+    var path = Path.Combine(options.ResultsDirectory, name);
+    File.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"written {path}");
+    return path;
+}
