@@ -75,7 +75,7 @@ public sealed class AuditLogTests(AuditLogTests.TwoKeysHost host) : IClassFixtur
             ("sku-map.set", shop.Id + "/EXT/1", "ops", "maps to item AUDIT-1"),
             ("activity.replay", shop.Id + "/" + activityKey, "default", "answer unprocessable"),
             ("poison.replay", "connector-events-poison", "default", "moved 0 message(s)"),
-            ("connection.test-event", custom.Id, "default", $"order {test.GetProperty("externalId").GetString()}, answered 200"),
+            ("connection.test-event", custom.Id, "default", $"order {test.GetProperty("externalId").GetString()}, answered 200, vouchers {TestVoucher(test)}"),
             ("connection.revoke", shop.Id, "ops", null),
         };
         var audit = await AuditAsync();
@@ -128,4 +128,8 @@ public sealed class AuditLogTests(AuditLogTests.TwoKeysHost host) : IClassFixtur
         using var response = await host.Http.GetAsync("/api/manage/audit");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    /// <summary>The voucher the test event's answer names (it waited for posting).</summary>
+    static string TestVoucher(System.Text.Json.JsonElement sent) =>
+        System.Text.Json.JsonDocument.Parse(sent.GetProperty("answer").GetString()!).RootElement.GetProperty("vouchers")[0].GetString()!;
 }

@@ -56,7 +56,7 @@ public sealed partial class AdminAudit(AuditLog log, ILogger<AdminAudit> logger)
                 entries.Add((AuditActions.ConnectionRotate, Route("id"), "new token or signing secret; the old one works for RotationGrace"));
                 break;
             case ("POST", Routes.AdminConnectionTestEvent):
-                entries.Add((AuditActions.ConnectionTestEvent, Route("id"), value is TestEvent.Sent t ? (t.Event == TestEvent.Created ? "" : t.Event + " of ") + $"order {t.ExternalId}, answered {t.HttpStatus}" : null));
+                entries.Add((AuditActions.ConnectionTestEvent, Route("id"), value is TestEvent.Sent t ? TestEventDetail(t) : null));
                 break;
             case ("PUT", Routes.AdminConnectionSkuMap):
                 entries.Add((AuditActions.SkuMapSet, Route("id") + "/" + Route("externalSku"), Text(o, "itemSku") is { } item ? "maps to item " + item : null));
@@ -89,6 +89,11 @@ public sealed partial class AdminAudit(AuditLog log, ILogger<AdminAudit> logger)
 
     static string? Text(JsonElement? o, string name) =>
         o is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()!.Trim() : null;
+
+    /// <summary>"order.refunded of order TEST-…, answered 200, vouchers TCN/26-27/000001": the entry ties to what it posted.</summary>
+    static string TestEventDetail(TestEvent.Sent t) =>
+        (t.Event == TestEvent.Created ? "" : t.Event + " of ") + $"order {t.ExternalId}, answered {t.HttpStatus}"
+        + (t.Vouchers() is { Count: > 0 } v ? ", vouchers " + string.Join(", ", v) : "");
 
     static string? ItemDetail(JsonElement? o)
     {

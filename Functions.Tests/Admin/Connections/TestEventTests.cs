@@ -45,10 +45,10 @@ public sealed class TestEventTests(HostFixture host) : IClassFixture<HostFixture
         Assert.All(vouchers, v => Assert.True(v.GetProperty("isTest").GetBoolean()));
         Assert.Equal("posted", (await _books.SettledActivityAsync(c.Id, id, "order.refunded")).GetProperty("status").GetString());
 
-        // Audited as before, the follow-up's event named.
+        // Audited as before, the follow-up's event and the voucher it posted named.
         var audit = await host.AdminJsonAsync(HttpMethod.Get, "/api/manage/audit?limit=1");
         var entry = audit.GetProperty("entries")[0];
-        Assert.Equal(("connection.test-event", c.Id, $"order.refunded of order {id}, answered 200"),
+        Assert.Equal(("connection.test-event", c.Id, $"order.refunded of order {id}, answered 200, vouchers {byType["credit-note"].GetProperty("number").GetString()}"),
             (entry.GetProperty("action").GetString(), entry.GetProperty("target").GetString(), entry.GetProperty("detail").GetString()));
     }
 

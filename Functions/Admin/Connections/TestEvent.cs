@@ -30,6 +30,19 @@ public static class TestEvent
     public sealed record Sent(int HttpStatus, long Ms, string ExternalId, string? Answer)
     {
         public string Event { get; init; } = Created;
+
+        /// <summary>The voucher numbers the delivery's answer names (none if it did not post or is not JSON): for the audit entry.</summary>
+        public IReadOnlyList<string> Vouchers()
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(Answer ?? "");
+                return doc.RootElement.TryGetProperty("vouchers", out var v) && v.ValueKind == JsonValueKind.Array
+                    ? [.. v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)]
+                    : [];
+            }
+            catch (JsonException) { return []; }
+        }
     }
 
     public static async Task<IResult> SendAsync(string id, HttpRequest request, ConnectionStore connections, OrderStore orders, IHttpClientFactory http, HostJson hostJson,
