@@ -8,13 +8,14 @@ namespace Connectors.Sources;
 /// </summary>
 public static class PostingWait
 {
+    public const string Header = "Prefer";
     public static readonly TimeSpan Max = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The wait asked for (capped at Max), or null when the request has no wait preference.</summary>
     public static TimeSpan? Requested(IHeaderDictionary headers)
     {
-        foreach (var header in headers["Prefer"])
+        foreach (var header in headers[Header])
             foreach (var preference in (header ?? "").Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 if (preference.StartsWith("wait=", StringComparison.OrdinalIgnoreCase) && int.TryParse(preference.AsSpan(5), out var seconds) && seconds > 0)
                     return TimeSpan.FromSeconds(Math.Min(seconds, Max.TotalSeconds));

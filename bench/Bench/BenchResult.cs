@@ -115,22 +115,14 @@ public sealed record IngestPhase
 /// offered load. Fresh is the median flat-out phase by rate and AtTargetLoad the median offered phase by host CPU per
 /// delivery, under the names a full run uses, so --compare puts both kinds of file side by side.
 /// </summary>
-public sealed record IngestResult
+public sealed record IngestResult : PartRun
 {
     public string Mode => "ingest only (posting disabled)";
-    public DateTimeOffset At { get; init; }
-    public string Machine { get; init; } = "";
-    public string Azurite { get; init; } = "";
-    /// <summary>The folder of the Connectors.Functions.dll that ran.</summary>
-    public string Host { get; init; } = "";
-    public int Concurrency { get; init; }
-    public double Seconds { get; init; }
     public double RawQueueSendsPerSecond { get; init; }
     public required IngestPhase Fresh { get; init; }
     public IReadOnlyList<IngestPhase> FlatOut { get; init; } = [];
     public required RateResult AtTargetLoad { get; init; }
     public IReadOnlyList<RateResult> AtRate { get; init; } = [];
-    public double HostPeakRssMb { get; init; }
     public double IngestRatio => Fresh.IngestPerSecond / RawQueueSendsPerSecond;
 
     public string Table()
@@ -177,20 +169,11 @@ public sealed record PostingPhase
 /// A posting-only run (--posting-only): Fresh is the ingest with posting off (an ingest-only run's names), Posting the
 /// drain by a second host; --compare reads both kinds of file beside a full run.
 /// </summary>
-public sealed record PostingResult
+public sealed record PostingResult : PartRun
 {
     public string Mode => "posting only (ingested with posting disabled, then drained by a second host)";
-    public DateTimeOffset At { get; init; }
-    public string Machine { get; init; } = "";
-    public string Azurite { get; init; } = "";
-    /// <summary>The folder of the Connectors.Functions.dll that ran.</summary>
-    public string Host { get; init; } = "";
-    public int Concurrency { get; init; }
-    public double Seconds { get; init; }
     public required IngestPhase Fresh { get; init; }
     public required PostingPhase Posting { get; init; }
-    /// <summary>The posting host's peak RSS.</summary>
-    public double HostPeakRssMb { get; init; }
 
     public string Table()
     {
@@ -206,4 +189,18 @@ public sealed record PostingResult
         sb.AppendLine($"| load average (1, 5, 15 min) over the drain | {Posting.LoadAverage} |");
         return sb.ToString();
     }
+}
+
+/// <summary>What an ingest-only or posting-only run says of itself: when, where, on which build, how hard.</summary>
+public abstract record PartRun
+{
+    public DateTimeOffset At { get; init; }
+    public string Machine { get; init; } = "";
+    public string Azurite { get; init; } = "";
+    /// <summary>The folder of the Connectors.Functions.dll that ran.</summary>
+    public string Host { get; init; } = "";
+    public int Concurrency { get; init; }
+    public double Seconds { get; init; }
+    /// <summary>The (posting) host's peak RSS.</summary>
+    public double HostPeakRssMb { get; init; }
 }

@@ -24,11 +24,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
 
     readonly string? _queueRoot = options.QueueFiles is { } root ? Path.Combine(root, "connectors-bench-" + Guid.NewGuid().ToString("N")) : null;
 
-    public async Task<BenchResult> RunAsync()
-    {
-        try { return await RunPhasesAsync(); }
-        finally { if (_queueRoot is not null && Directory.Exists(_queueRoot)) Directory.Delete(_queueRoot, recursive: true); }
-    }
+    public Task<BenchResult> RunAsync() => CleaningUp(RunPhasesAsync);
 
     async Task<BenchResult> RunPhasesAsync()
     {
@@ -110,11 +106,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     /// the --repeat rounds is a flat-out phase and a phase at a fixed offered load (the same for both sides of a pair,
     /// so CPU per delivery compares at equal transaction sharing); the queue is emptied after each.
     /// </summary>
-    public async Task<IngestResult> RunIngestOnlyAsync()
-    {
-        try { return await RunIngestPhasesAsync(); }
-        finally { if (_queueRoot is not null && Directory.Exists(_queueRoot)) Directory.Delete(_queueRoot, recursive: true); }
-    }
+    public Task<IngestResult> RunIngestOnlyAsync() => CleaningUp(RunIngestPhasesAsync);
 
     async Task<IngestResult> RunIngestPhasesAsync()
     {
@@ -150,21 +142,14 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         }
         Directory.CreateDirectory(options.ResultsDirectory);
         File.WriteAllLines(Path.Combine(options.ResultsDirectory, "host-ingest.log"), host.Output);
-        return new IngestResult
+        return Stamped(new IngestResult
         {
-            At = DateTimeOffset.UtcNow,
-            Concurrency = options.Concurrency,
-            Seconds = options.Duration.TotalSeconds,
-            Host = options.HostDirectory ?? AppContext.BaseDirectory,
             RawQueueSendsPerSecond = rawQueue.PerSecond,
             Fresh = flatOut.OrderBy(p => p.IngestPerSecond).ElementAt((flatOut.Count - 1) / 2),
             FlatOut = flatOut,
             AtTargetLoad = atRate.OrderBy(r => r.CpuMsPerOrder.GetValueOrDefault("host")).ElementAt((atRate.Count - 1) / 2),
             AtRate = atRate,
-            HostPeakRssMb = PeakRssMb(host),
-            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
-            Azurite = AzuriteLabel,
-        };
+        }, host);
     }
 
     /// <summary>
@@ -173,11 +158,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     /// on the cores but Azurite. The drain is measured from when a fifth of the events are posted (the second host's JIT
     /// and pools settle meanwhile) to the empty queue; every order is then checked posted, and stock moved, exactly once.
     /// </summary>
-    public async Task<PostingResult> RunPostingOnlyAsync()
-    {
-        try { return await RunPostingPhasesAsync(); }
-        finally { if (_queueRoot is not null && Directory.Exists(_queueRoot)) Directory.Delete(_queueRoot, recursive: true); }
-    }
+    public Task<PostingResult> RunPostingOnlyAsync() => CleaningUp(RunPostingPhasesAsync);
 
     async Task<PostingResult> RunPostingPhasesAsync()
     {
@@ -227,18 +208,11 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         log.WriteLine($"  host's storage requests per order posted: {Describe(posting.StorageRequestsPerOrder)}");
         Directory.CreateDirectory(options.ResultsDirectory);
         File.WriteAllLines(Path.Combine(options.ResultsDirectory, "host-posting.log"), host.Output);
-        return new PostingResult
+        return Stamped(new PostingResult
         {
-            At = DateTimeOffset.UtcNow,
-            Concurrency = options.Concurrency,
-            Seconds = options.Duration.TotalSeconds,
-            Host = options.HostDirectory ?? AppContext.BaseDirectory,
             Fresh = ingest,
             Posting = posting,
-            HostPeakRssMb = PeakRssMb(host),
-            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
-            Azurite = AzuriteLabel,
-        };
+        }, host);
     }
 
     /// <summary>The machine's 1, 5 and 15 minute load averages (/proc/loadavg): other work on the cores blurs a CPU figure.</summary>
@@ -315,6 +289,18 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         return await HostProcess.StartAsync(Directory.CreateTempSubdirectory("connectors-bench-").FullName, environment, appDirectory: options.HostDirectory);
     }
 
+    /// <summary>A part run's own description: when, the machine, Azurite, the build that ran, the host's peak RSS.</summary>
+    T Stamped<T>(T run, HostProcess host) where T : PartRun => run with
+    {
+        At = DateTimeOffset.UtcNow,
+        Concurrency = options.Concurrency,
+        Seconds = options.Duration.TotalSeconds,
+        Host = options.HostDirectory ?? AppContext.BaseDirectory,
+        HostPeakRssMb = PeakRssMb(host),
+        Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+        Azurite = AzuriteLabel,
+    };
+
     /// <summary>The load generator's client of the host: connections enough for every worker.</summary>
     HttpClient LoadClient(HostProcess host) =>
         new(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
@@ -323,6 +309,13 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
 
     string AzuriteLabel => (options.SeparateServices ? "blob, queue and table in separate processes" : "one process")
         + (options.QueueFiles is null ? "" : ", queue file-backed in " + options.QueueFiles);
+
+    /// <summary>Runs one kind of run, then removes the --queue-files folders its Azurites used.</summary>
+    async Task<T> CleaningUp<T>(Func<Task<T>> run)
+    {
+        try { return await run(); }
+        finally { if (_queueRoot is not null && Directory.Exists(_queueRoot)) Directory.Delete(_queueRoot, recursive: true); }
+    }
 
     /// <summary>A fresh folder per Azurite under --queue-files, or null (in memory).</summary>
     string? QueueFolder() => _queueRoot is null ? null : Path.Combine(_queueRoot, Guid.NewGuid().ToString("N"));

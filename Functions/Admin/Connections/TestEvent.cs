@@ -6,6 +6,7 @@ using Connectors.Activity;
 using Connectors.Books;
 using Connectors.Connections;
 using Connectors.Hosting;
+using Connectors.Sources;
 using Connectors.Sources.Custom;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -34,13 +35,7 @@ public static class TestEvent
         /// <summary>The voucher numbers the delivery's answer names (none if it did not post or is not JSON): for the audit entry.</summary>
         public IReadOnlyList<string> Vouchers()
         {
-            try
-            {
-                using var doc = JsonDocument.Parse(Answer ?? "");
-                return doc.RootElement.TryGetProperty("vouchers", out var v) && v.ValueKind == JsonValueKind.Array
-                    ? [.. v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)]
-                    : [];
-            }
+            try { return JsonSerializer.Deserialize(Answer ?? "", SourceJson.Default.DeliveryAnswer)?.Vouchers ?? []; }
             catch (JsonException) { return []; }
         }
     }
@@ -130,7 +125,7 @@ public static class TestEvent
         message.Headers.Add(CustomSource.EventHeader, eventName);
         message.Headers.Add(CustomSource.SignatureHeader, Convert.ToHexStringLower(Secrets.HmacSha256(connection.SigningSecret, body)));
         // Waits for posting (at most 10 s), so the answer says posted with its voucher, and a follow-up finds the order.
-        message.Headers.Add("Prefer", "wait=10");
+        message.Headers.Add(PostingWait.Header, $"wait={PostingWait.Max.TotalSeconds:0}");
         var watch = Stopwatch.StartNew();
         using var response = await http.CreateClient(nameof(TestEvent)).SendAsync(message, ct);
         var answer = await response.Content.ReadAsStringAsync(ct);

@@ -119,11 +119,10 @@ function verifyCard(c, refreshActivity) {
     return card('Verify setup', { id: 'verify-card' }, h('p', { text: p?.test ?? 'Trigger a delivery from the shop: it shows in Recent activity within seconds.' }));
   // order.updated and order.refunded act on the last test order sent from here: one more unit (a debit note), one unit
   // back (a credit note), both in the TEST series.
-  const followUps = ['order.updated', 'order.refunded'];
+  const events = [['order.created', 'a new test order'], ['order.updated', 'one more unit'], ['order.refunded', 'one unit back']];
+  const followUps = events.slice(1).map(([e]) => e);
   const select = h('select', { id: 'test-event-type', 'aria-describedby': 'test-event-why' },
-    h('option', { value: 'order.created', text: 'order.created (a new test order)' }),
-    h('option', { value: 'order.updated', text: 'order.updated (one more unit)' }),
-    h('option', { value: 'order.refunded', text: 'order.refunded (one unit back)' }));
+    events.map(([e, what]) => h('option', { value: e, text: `${e} (${what})` })));
   const why = h('small', { id: 'test-event-why', class: 'muted' });
   let lastOrder = sessionStorage.getItem(testOrderKey(c.id));
   const remember = (externalId) => {
@@ -217,11 +216,12 @@ function schemaCard(platform) {
 
 const replayable = (e) => e.rawBlob && !['posted', 'accepted', 'duplicate'].includes(e.status);
 
-/** @param onChange called when the entries shown change (a delivery arrived or posted). */
+/** @param onChange called when the entries shown change after the first render (a delivery arrived or posted). */
 function activityCard(c, onLeave, onChange) {
   const body = h('div', { id: 'activity' });
   const refreshButton = h('button', { type: 'button', class: 'secondary', text: 'Refresh' });
   let last = '';
+  let rendered = false;
   let timer = 0;
   const refresh = async () => {
     clearTimeout(timer);
@@ -233,7 +233,8 @@ function activityCard(c, onLeave, onChange) {
         clear(body, entries.length === 0
           ? h('p', { class: 'muted', text: 'Nothing received yet. Deliveries show here within seconds.' })
           : table(['When', 'Event', 'Order', 'HTTP', 'Status', 'Reason', 'Vouchers', ''], entries.map((e) => activityRow(c, e, refresh)), { class: 'activity' }));
-        onChange?.();
+        if (rendered) onChange?.();
+        rendered = true;
       }
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 401)) clear(body, errorBox(e));
@@ -328,11 +329,7 @@ function skuCard(c) {
     h('p', { class: 'muted', text: 'Unmapped SKUs still post (the line says "Unmapped SKU …") but move no stock. Map each to an item; an item with the same SKU maps itself.' }),
     filters, datalist, body, anyForm);
   // Not while someone is typing a mapping: a reload would throw their input away.
-  let first = true; // Recent activity's first render is the page opening: the card has just loaded.
-  const reload = () => {
-    if (first) { first = false; return; }
-    if (![...element.querySelectorAll('input')].some((i) => i.value || i === document.activeElement)) load();
-  };
+  const reload = () => { if (![...element.querySelectorAll('input')].some((i) => i.value || i === document.activeElement)) load(); };
   return { element, reload };
 }
 

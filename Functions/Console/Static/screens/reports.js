@@ -174,16 +174,15 @@ export const lastMonth = (today = new Date()) => [isoDay(new Date(today.getFullY
 const thisMonth = (today = new Date()) => [isoDay(new Date(today.getFullYear(), today.getMonth(), 1)), isoDay(today)];
 
 // The reports that take each option (Functions/Reports/ReportsAdmin.cs): the TEST series, one item, the home country.
-export const testReports = ['sales-register', 'note-register', 'trial-balance'];
+const optionReports = { includeTest: ['sales-register', 'note-register', 'trial-balance'], item: ['stock-ledger'], home: ['vat'] };
+const takes = (report, option) => optionReports[option].includes(report);
+/** The options a report was asked with, those it takes only: { includeTest: true, item: 'SKU', home: 'BE' }. */
+const chosen = (p) => Object.fromEntries(Object.keys(optionReports).filter((o) => p[o] && takes(p.report, o)).map((o) => [o, p[o]]));
 const homePattern = /^[A-Z]{2}$/;
 
 /** The query of a report: the period, then only the options the report takes (includeTest, item, home). */
 export function reportQuery(p) {
-  let q = `from=${seg(p.from)}&to=${seg(p.to)}`;
-  if (p.includeTest && testReports.includes(p.report)) q += '&includeTest=true';
-  if (p.item && p.report === 'stock-ledger') q += `&item=${seg(p.item)}`;
-  if (p.home && p.report === 'vat') q += `&home=${seg(p.home)}`;
-  return q;
+  return [`from=${seg(p.from)}&to=${seg(p.to)}`, ...Object.entries(chosen(p)).map(([o, v]) => `${o}=${seg(String(v))}`)].join('&');
 }
 
 /** What a link (the screen's hash) asks for: the report, its period and its options. */
@@ -197,8 +196,8 @@ const reportPath = (p, csv) => `reports/${seg(p.report)}?${reportQuery(p)}${csv 
 /** The options a report was shown with, above its table, so a printed or downloaded copy says what it holds. */
 function optionNotes(p, r) {
   const notes = [];
-  if (testReports.includes(p.report))
-    notes.push(p.includeTest && testReports.includes(p.report)
+  if (takes(p.report, 'includeTest'))
+    notes.push(p.includeTest
       ? h('p', { id: 'report-test-note', class: 'warning', role: 'note', text: 'Includes test vouchers (the TEST series: TSV/, TCN/, TDN/, marked TEST): not the books as filed.' })
       : h('p', { id: 'report-test-note', class: 'muted', text: 'Test vouchers left out.' }));
   if (p.report === 'stock-ledger')
@@ -216,8 +215,7 @@ function optionNotes(p, r) {
 async function downloadCsv(p) {
   const blob = await apiBlob(reportPath(p, true));
   // The file's name says when it holds test vouchers, one item or a home country, as the page's note does.
-  const suffix = [p.includeTest && testReports.includes(p.report) ? 'with-test' : '', p.report === 'stock-ledger' ? p.item : '', p.report === 'vat' ? p.home : '']
-    .filter(Boolean).map((x) => `-${x.replace(/[^A-Za-z0-9_.-]/g, '_')}`).join('');
+  const suffix = Object.entries(chosen(p)).map(([o, v]) => `-${(o === 'includeTest' ? 'with-test' : v).replace(/[^A-Za-z0-9_.-]/g, '_')}`).join('');
   const name = `${p.report}-${p.from}-${p.to}${suffix}.csv`;
   const url = URL.createObjectURL(blob);
   const a = h('a', { href: url, download: name, hidden: true });
@@ -246,9 +244,9 @@ export async function reportsScreen({ main }, query) {
     h('small', { id: 'report-home-hint', class: 'muted', text: 'ISO 3166 code, 2 letters: its sales are domestic, not OSS. Empty: none.' }));
   // Each option shows only with the reports that take it.
   const shown = () => {
-    testField.hidden = !testReports.includes(select.value);
-    itemField.hidden = select.value !== 'stock-ledger';
-    homeField.hidden = select.value !== 'vat';
+    testField.hidden = !takes(select.value, 'includeTest');
+    itemField.hidden = !takes(select.value, 'item');
+    homeField.hidden = !takes(select.value, 'home');
   };
   select.addEventListener('change', shown);
   shown();
@@ -292,7 +290,7 @@ export async function reportsScreen({ main }, query) {
     if (!to.value) return invalid(to, 'To is required: pick the last day of the period.');
     if (to.value < from.value) return invalid(to, `To (${to.value}) is before From (${from.value}): pick a To on or after the From date.`);
     home.value = home.value.trim().toUpperCase();
-    if (select.value === 'vat' && home.value && !homePattern.test(home.value))
+    if (takes(select.value, 'home') && home.value && !homePattern.test(home.value))
       return invalid(home, `Home country '${home.value}' is not a country code: type its 2 letters A-Z (BE, DE, FR), or leave it empty.`);
     return true;
   };
