@@ -2,21 +2,12 @@ using System.Text;
 
 namespace Connectors.Bench;
 
-public sealed record PipelineResult
+/// <summary>A pipeline phase: its ingest (the names of IngestPhase), then the posting of everything it accepted.</summary>
+public sealed record PipelineResult : IngestPhase
 {
-    public int Accepted { get; init; }
-    public int Failed { get; init; }
     public int FailedPostings { get; init; }
-    public double IngestPerSecond { get; init; }
-    public double IngestP50Ms { get; init; }
-    public double IngestP95Ms { get; init; }
-    public double IngestP99Ms { get; init; }
     public double EndToEndPerSecond { get; init; }
     public double AcceptToPostedP95Ms { get; init; }
-    /// <summary>CPU milliseconds per order, by process, from the first send until every order is posted.</summary>
-    public IReadOnlyDictionary<string, double> CpuMsPerOrder { get; init; } = new Dictionary<string, double>();
-    /// <summary>The host's storage requests per order over the same span, by "service kind" ("table query", "queue send").</summary>
-    public IReadOnlyDictionary<string, double> StorageRequestsPerOrder { get; init; } = new Dictionary<string, double>();
 
     public double TableRequestsPerOrder => StorageRequestsPerOrder.Where(r => r.Key.StartsWith("table ", StringComparison.Ordinal)).Sum(r => r.Value);
     /// <summary>Reads that are not point reads: the only requests whose cost can grow with the books.</summary>
@@ -96,8 +87,12 @@ public sealed record BenchResult
     }
 }
 
-/// <summary>A flat-out ingest phase with posting off (--ingest-only): its names match PipelineResult's, so --compare reads both.</summary>
-public sealed record IngestPhase
+/// <summary>
+/// An ingest phase: what a flat-out ingest-only phase (posting off) records, and the first half of a pipeline phase
+/// (PipelineResult), under the same names so --compare reads both. CPU and storage requests are per accepted delivery,
+/// over the phase (a pipeline phase's span runs until every order is posted).
+/// </summary>
+public record IngestPhase
 {
     public int Accepted { get; init; }
     public int Failed { get; init; }
@@ -105,8 +100,9 @@ public sealed record IngestPhase
     public double IngestP50Ms { get; init; }
     public double IngestP95Ms { get; init; }
     public double IngestP99Ms { get; init; }
-    /// <summary>CPU milliseconds per accepted delivery, by process, during the phase.</summary>
+    /// <summary>CPU milliseconds per order, by process, over the phase's span.</summary>
     public IReadOnlyDictionary<string, double> CpuMsPerOrder { get; init; } = new Dictionary<string, double>();
+    /// <summary>The host's storage requests per order over the same span, by "service kind" ("table query", "queue send").</summary>
     public IReadOnlyDictionary<string, double> StorageRequestsPerOrder { get; init; } = new Dictionary<string, double>();
 }
 
